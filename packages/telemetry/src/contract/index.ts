@@ -1,3 +1,4 @@
+export * from './env.ts';
 export * from './logs.ts';
 export * from './metrics.ts';
 export * from './services.ts';

@@ -1,0 +1,38 @@
+/**
+ * Environment variables the services read. The charts set them by these
+ * names; tracing also reads the standard OTEL_* variables.
+ */
+export const SERVER_ENV = {
+  port: 'PORT',
+  faults: 'FAULTS',
+  telemetry: 'TELEMETRY',
+  logLevel: 'LOG_LEVEL',
+  behaviourProfile: 'BEHAVIOUR_PROFILE',
+  storeCapacity: 'STORE_CAPACITY',
+  shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
+  version: 'MENAGERIE_VERSION',
+  revision: 'MENAGERIE_REVISION',
+} as const;
+
+export const CLIENT_ENV = {
+  serverUrl: 'SERVER_URL',
+  rate: 'RATE',
+  duration: 'DURATION',
+  port: 'PORT',
+  maxInFlight: 'MAX_IN_FLIGHT',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  scenarioWeights: 'SCENARIO_WEIGHTS',
+  telemetry: 'TELEMETRY',
+  logLevel: 'LOG_LEVEL',
+  version: 'MENAGERIE_VERSION',
+  revision: 'MENAGERIE_REVISION',
+} as const;
+
+/** Standard OpenTelemetry variables the charts set. */
+export const OTEL_ENV = {
+  endpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  serviceName: 'OTEL_SERVICE_NAME',
+  resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+  sampler: 'OTEL_TRACES_SAMPLER',
+  samplerArg: 'OTEL_TRACES_SAMPLER_ARG',
+} as const;
