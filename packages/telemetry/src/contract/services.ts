@@ -20,6 +20,12 @@ export const CLIENT = {
 /** The namespace the app runs in, in the cluster and in the local stack's target labels. */
 export const NAMESPACE = 'menagerie';
 
+/** API route templates, as the `route` label and span names carry them. */
+export const ROUTE = {
+  animals: '/animals',
+  animal: '/animals/:id',
+} as const;
+
 export const PATHS = {
   metrics: '/metrics',
   liveness: '/healthz',
