@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLIENT, DATASOURCE_UID, SERVER, SERVER_METRICS } from '@menagerie/telemetry/contract';
+import {
+  CLIENT,
+  DATASOURCE_UID,
+  NAMESPACE,
+  SERVER,
+  SERVER_METRICS,
+  STACK,
+} from '@menagerie/telemetry/contract';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { EXIT, runFromCommandLine } from '../src/cli.ts';
+import { freePort } from './support/server.ts';
 import { FIXTURE_DASHBOARDS, type LocalStack, startLocalStack, stream } from './support/stack.ts';
 
 interface Run {
@@ -252,5 +260,84 @@ describe('menagerie-e2e against a real Prometheus and fakes of Grafana, Loki and
     expect(stdout).to.match(/^FAIL {2}grafana dashboards: missing 1 of 2: fixture-slo/m);
     expect(stdout).to.include(`menagerie-e2e: ${CHECKS.length - 1} of ${CHECKS.length} checks passed`);
     expect(stdout + stderr).not.to.include(stack.grafana.password);
+  });
+  describe('scripts/e2e.sh, with a kubectl that forwards to the local stack', () => {
+    const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    let bin: string;
+    before(() => {
+      bin = mkdtempSync(join(tmpdir(), 'menagerie-fake-kubectl-'));
+      const fake = fileURLToPath(new URL('./support/fake-kubectl.ts', import.meta.url));
+      writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec "${process.execPath}" "${fake}" "$@"\n`);
+      chmodSync(join(bin, 'kubectl'), 0o755);
+    });
+    after(() => rmSync(bin, { recursive: true, force: true }));
+
+    async function runScript(grafanaPassword: string) {
+      const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      const address = (url: URL) => `127.0.0.1:${url.port}`;
+      const env = {
+        PATH: `${bin}:${process.env.PATH}`,
+        HOME: process.env.HOME ?? '/tmp',
+        FAKE_KUBECTL_LOG: join(bin, 'calls.log'),
+        FAKE_KUBECTL_SERVICES: JSON.stringify({
+          [STACK.prometheus.service]: address(stack.prometheus.url),
+          [STACK.grafana.service]: address(stack.grafana.url),
+          [STACK.loki.service]: address(stack.loki.url),
+          [STACK.tempo.service]: address(stack.tempo.url),
+        }),
+        FAKE_KUBECTL_GRAFANA: JSON.stringify({
+          secret: 'generated-admin',
+          userKey: 'admin-user',
+          passwordKey: 'admin-password',
+          user: stack.grafana.user,
+          password: grafanaPassword,
+        }),
+        E2E_PROMETHEUS_LOCAL_PORT: String(ports[0]),
+        E2E_GRAFANA_LOCAL_PORT: String(ports[1]),
+        E2E_LOKI_LOCAL_PORT: String(ports[2]),
+        E2E_TEMPO_LOCAL_PORT: String(ports[3]),
+      };
+      writeFileSync(env.FAKE_KUBECTL_LOG, '');
+      const rules = `--rules=${stack.rulesDir}`;
+      const dashboards = stack.args().find((a) => a.startsWith('--dashboards=')) as string;
+      const child = spawn(
+        join(repoRoot, 'scripts/e2e.sh'),
+        [dashboards, rules, '--timeout=2', '--interval=0.2'],
+        {
+          env,
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, output, calls: readFileSync(env.FAKE_KUBECTL_LOG, 'utf8'), ports };
+    }
+
+    it('forwards the contract services, reads the Grafana login from its Secret and passes', async () => {
+      const { code, output, calls, ports } = await runScript(stack.grafana.password);
+      expect(code, output).to.equal(EXIT.passed);
+      expect(output).to.include(`menagerie-e2e: ${CHECKS.length} of ${CHECKS.length} checks passed`);
+      expect(calls).to.include(
+        `--namespace ${NAMESPACE} port-forward service/${STACK.prometheus.service} ${ports[0]}:${STACK.prometheus.port}`,
+      );
+      expect(calls).to.include(
+        `port-forward service/${STACK.grafana.service} ${ports[1]}:${STACK.grafana.port}`,
+      );
+      expect(calls).to.include(`port-forward service/${STACK.loki.service} ${ports[2]}:${STACK.loki.port}`);
+      expect(calls).to.include(`port-forward service/${STACK.tempo.service} ${ports[3]}:${STACK.tempo.port}`);
+      expect(calls).to.include(`get deployment ${STACK.grafana.service}`);
+      expect(output).not.to.include(stack.grafana.password);
+    });
+
+    it('fails when the Secret holds a password Grafana refuses', async () => {
+      const { code, output } = await runScript('not-the-password');
+      expect(code, output).to.equal(EXIT.failed);
+      expect(output).to.match(/FAIL {2}grafana dashboards: .*refused the login/);
+    });
   });
 });
