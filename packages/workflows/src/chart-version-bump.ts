@@ -40,7 +40,11 @@ export function checkVersionBump(repo: string, base: string, chartDir: string): 
   }
   if (before && semver.valid(before) && !semver.gt(head, before)) {
     const files = changed.split('\n').length;
-    return { chart, ok: false, message: `${files} files changed but version ${head} is not above ${before}` };
+    return {
+      chart,
+      ok: false,
+      message: `${files} file${files === 1 ? '' : 's'} changed but version ${head} is not above ${before}`,
+    };
   }
   return { chart, ok: true, message: `${before} -> ${head}` };
 }

@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { expect } from 'chai';
+import { checkVersionBump } from '../src/chart-version-bump.ts';
+import { crdSchemas, writeSchemas } from '../src/crd-schemas.ts';
+import { chartRepositories } from '../src/helm-repos.ts';
+
+describe('helm-repos', () => {
+  it('lists each remote repository once, skipping local and OCI ones', () => {
+    const chart = `
+apiVersion: v2
+name: umbrella
+version: 0.1.0
+dependencies:
+  - { name: kube-prometheus-stack, version: 88.5.3, repository: https://prometheus-community.github.io/helm-charts }
+  - { name: prometheus-blackbox-exporter, version: 11.0.0, repository: https://prometheus-community.github.io/helm-charts/ }
+  - { name: loki, version: 18.11.0, repository: https://grafana-community.github.io/helm-charts }
+  - { name: promtail, version: 6.17.1, repository: https://grafana.github.io/helm-charts }
+  - { name: menagerie-server, version: 0.1.0, repository: file://../menagerie-server }
+  - { name: tempo, version: 3.0.0, repository: oci://ghcr.io/grafana-community/helm-charts }
+`;
+    expect(chartRepositories(chart)).to.deep.equal([
+      ['prometheus-community-helm-charts', 'https://prometheus-community.github.io/helm-charts'],
+      ['grafana-community-helm-charts', 'https://grafana-community.github.io/helm-charts'],
+      ['grafana-helm-charts', 'https://grafana.github.io/helm-charts'],
+    ]);
+  });
+
+  it('lists nothing for a chart without dependencies', () => {
+    expect(chartRepositories('apiVersion: v2\nname: a\nversion: 1.0.0\n')).to.deep.equal([]);
+  });
+});
+
+describe('chart-version-bump', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+  const chart = (name: string, version: string, extra = '') => {
+    mkdirSync(join(repo, 'charts', name, 'templates'), { recursive: true });
+    writeFileSync(
+      join(repo, 'charts', name, 'Chart.yaml'),
+      `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
+    );
+    writeFileSync(join(repo, 'charts', name, 'templates', 'cm.yaml'), `# ${extra}\n`);
+  };
+
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'menagerie-bump-'));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'test@example.invalid');
+    git('config', 'user.name', 'test');
+    chart('app', '1.2.3');
+    chart('other', '0.1.0');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'change');
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  const commit = () => {
+    git('add', '.');
+    git('commit', '-qm', 'change');
+  };
+
+  it('fails a changed chart whose version did not go up', () => {
+    chart('app', '1.2.3', 'changed template');
+    commit();
+    expect(checkVersionBump(repo, 'main', 'charts/app')).to.deep.equal({
+      chart: 'charts/app',
+      ok: false,
+      message: '1 file changed but version 1.2.3 is not above 1.2.3',
+    });
+  });
+
+  it('passes a changed chart with a higher version, and an unchanged one', () => {
+    chart('app', '1.3.0', 'changed template');
+    commit();
+    expect(checkVersionBump(repo, 'main', 'charts/app/')).to.include({ ok: true, message: '1.2.3 -> 1.3.0' });
+    expect(checkVersionBump(repo, 'main', 'charts/other')).to.include({ ok: true, message: 'unchanged' });
+  });
+
+  it('fails a version that went down, and passes a new chart', () => {
+    chart('app', '1.0.0', 'downgraded');
+    chart('fresh', '0.0.1');
+    commit();
+    expect(checkVersionBump(repo, 'main', 'charts/app').ok).to.equal(false);
+    expect(checkVersionBump(repo, 'main', 'charts/fresh')).to.include({
+      ok: true,
+      message: 'new chart at 0.0.1',
+    });
+  });
+});
+
+describe('crd-schemas', () => {
+  const CRD = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: servicemonitors.monitoring.coreos.com }
+spec:
+  group: monitoring.coreos.com
+  names: { kind: ServiceMonitor, plural: servicemonitors }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            apiVersion: { type: string }
+            kind: { type: string }
+            metadata: { type: object }
+            spec:
+              type: object
+              required: [endpoints]
+              properties:
+                endpoints:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      port: { type: string }
+                      interval: { type: string }
+                      targetPort: { format: int-or-string, x-kubernetes-int-or-string: true }
+                selector:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+                  properties:
+                    matchLabels: { type: object, additionalProperties: { type: string } }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: not-a-crd }
+`;
+
+  const validator = () => {
+    const [schema] = crdSchemas(CRD);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    return ajv.compile(schema?.schema ?? {});
+  };
+  const monitor = (spec: unknown) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: {},
+    spec,
+  });
+
+  it("names each schema by group, lower-case kind and version, kubeconform's layout", () => {
+    expect(crdSchemas(CRD).map(({ group, kind, version }) => ({ group, kind, version }))).to.deep.equal([
+      { group: 'monitoring.coreos.com', kind: 'servicemonitor', version: 'v1' },
+    ]);
+  });
+
+  it('accepts a valid resource, with an int-or-string given either way', () => {
+    const validate = validator();
+    expect(
+      validate(monitor({ endpoints: [{ port: 'http', targetPort: 8080 }] })),
+      JSON.stringify(validate.errors),
+    ).to.equal(true);
+    expect(
+      validate(
+        monitor({ endpoints: [{ targetPort: 'http' }], selector: { matchLabels: { app: 'x' }, extra: 1 } }),
+      ),
+    ).to.equal(true);
+  });
+
+  it('rejects an unknown field, a wrong type and a missing required field', () => {
+    const validate = validator();
+    expect(validate(monitor({ endpoints: [{ port: 'http', portt: 'typo' }] }))).to.equal(false);
+    expect(validate(monitor({ endpoints: [{ interval: 30 }] }))).to.equal(false);
+    expect(validate(monitor({}))).to.equal(false);
+  });
+
+  it('writes the schemas where the workflow points kubeconform', () => {
+    const out = mkdtempSync(join(tmpdir(), 'menagerie-schemas-'));
+    try {
+      const [file] = writeSchemas(crdSchemas(CRD), out);
+      expect(file).to.equal(join(out, 'monitoring.coreos.com', 'servicemonitor_v1.json'));
+      expect(JSON.parse(readFileSync(file as string, 'utf8')).properties.spec.additionalProperties).to.equal(
+        false,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
