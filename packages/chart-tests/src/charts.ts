@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 
 /** The repository root (this file is in packages/chart-tests/src or dist). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -87,7 +87,7 @@ export function umbrellaCopy(options: UmbrellaCopyOptions = {}): string {
       kept.push(dependency);
     }
   }
-  writeFileSync(chartFile, stringify({ ...chart, dependencies: kept }));
+  writeFileSync(chartFile, JSON.stringify({ ...chart, dependencies: kept }, null, 2));
 
   if (options.files) {
     for (const folder of ['dashboards', 'rules', 'alertmanager']) {
@@ -124,9 +124,13 @@ function vendorChart(upstreamDir: string, name: string, chartsDir: string): void
   }
 }
 
-/** Writes a values file into a temp dir and returns its path. */
+/**
+ * Writes a values file into a temp dir and returns its path. Objects are
+ * written as JSON, which Helm's YAML 1.1 parser reads exactly as meant (YAML
+ * 1.2 output would leave `on` or `yes` unquoted, and Helm reads booleans).
+ */
 export function writeValuesFile(values: unknown, name = 'values.yaml'): string {
   const file = path.join(makeTempDir('values'), name);
-  writeFileSync(file, typeof values === 'string' ? values : stringify(values));
+  writeFileSync(file, typeof values === 'string' ? values : `${JSON.stringify(values, null, 2)}\n`);
   return file;
 }

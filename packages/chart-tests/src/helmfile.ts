@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { makeTempDir, REPO_ROOT } from './charts.ts';
 import { helm } from './helm.ts';
 import { mergeValues, readValues, type Values } from './values.ts';
@@ -63,7 +63,7 @@ export async function renderGotmpl(file: string, state: Values): Promise<string>
   const chart = path.join(makeTempDir('gotmpl'), 'render');
   mkdirSync(path.join(chart, 'templates'), { recursive: true });
   writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: render\nversion: 0.0.0\n');
-  writeFileSync(path.join(chart, 'values.yaml'), stringify(state));
+  writeFileSync(path.join(chart, 'values.yaml'), JSON.stringify(state));
   writeFileSync(path.join(chart, 'templates', 'out.yaml'), readFileSync(file, 'utf8'));
   const result = await helm(['template', 'render', chart, '--show-only', 'templates/out.yaml']);
   if (!result.ok) throw new Error(`${path.basename(file)} does not render:\n${result.stderr}`);
@@ -86,7 +86,7 @@ export async function releaseValuesFiles(
   for (const [index, entry] of (release.values ?? []).entries()) {
     if (typeof entry !== 'string') {
       const file = path.join(dir, `${index}-inline.yaml`);
-      writeFileSync(file, stringify(entry));
+      writeFileSync(file, JSON.stringify(entry));
       files.push(file);
     } else if (entry.endsWith('.gotmpl')) {
       const file = path.join(dir, `${index}-${path.basename(entry, '.gotmpl')}`);
