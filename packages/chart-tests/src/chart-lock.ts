@@ -31,7 +31,9 @@ function goJsonString(value: string): string {
  * struct order, `repository` always present, the others omitted when empty
  * (`omitempty`). Helm never sets `enabled` before hashing.
  */
-function goJsonDependency(dependency: Partial<ChartDependency> & { name: string; repository: string }): string {
+function goJsonDependency(
+  dependency: Partial<ChartDependency> & { name: string; repository: string },
+): string {
   const fields: string[] = [`"name":${goJsonString(dependency.name)}`];
   if (dependency.version) fields.push(`"version":${goJsonString(dependency.version)}`);
   fields.push(`"repository":${goJsonString(dependency.repository)}`);
@@ -70,7 +72,9 @@ export function lockDependencies(chartDir: string): LockedDependency[] {
       return { name: dependency.name, repository: dependency.repository, version: local.version };
     }
     if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(dependency.version)) {
-      throw new Error(`${dependency.name}: version ${dependency.version} is not exact; pin it to lock offline`);
+      throw new Error(
+        `${dependency.name}: version ${dependency.version} is not exact; pin it to lock offline`,
+      );
     }
     return { name: dependency.name, repository: dependency.repository, version: dependency.version };
   });
@@ -79,7 +83,11 @@ export function lockDependencies(chartDir: string): LockedDependency[] {
 export function chartLock(chartDir: string, generated: Date): ChartLock {
   const requested = readChart(chartDir).dependencies ?? [];
   const locked = lockDependencies(chartDir);
-  return { dependencies: locked, digest: hashRequirements(requested, locked), generated: generated.toISOString() };
+  return {
+    dependencies: locked,
+    digest: hashRequirements(requested, locked),
+    generated: generated.toISOString(),
+  };
 }
 
 /**

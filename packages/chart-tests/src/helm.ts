@@ -53,7 +53,13 @@ export interface TemplateOptions {
 }
 
 export function templateArgs(chartDir: string, options: TemplateOptions = {}): string[] {
-  const args = ['template', options.release ?? 'menagerie', chartDir, '--namespace', options.namespace ?? 'menagerie'];
+  const args = [
+    'template',
+    options.release ?? 'menagerie',
+    chartDir,
+    '--namespace',
+    options.namespace ?? 'menagerie',
+  ];
   for (const file of options.valuesFiles ?? []) args.push('--values', file);
   for (const [key, value] of Object.entries(options.set ?? {})) args.push('--set', `${key}=${value}`);
   for (const [key, file] of Object.entries(options.setFile ?? {})) args.push('--set-file', `${key}=${file}`);

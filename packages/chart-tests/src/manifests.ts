@@ -18,11 +18,14 @@ export interface K8sObject {
 export function parseManifests(text: string): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) throw new Error(`invalid YAML in rendered manifests: ${document.errors[0]}`);
+    if (document.errors.length > 0)
+      throw new Error(`invalid YAML in rendered manifests: ${document.errors[0]}`);
     const value = document.toJS() as K8sObject | null;
     if (value === null) continue;
     if (!value.apiVersion || !value.kind || !value.metadata?.name) {
-      throw new Error(`rendered document without apiVersion, kind or name: ${JSON.stringify(value).slice(0, 200)}`);
+      throw new Error(
+        `rendered document without apiVersion, kind or name: ${JSON.stringify(value).slice(0, 200)}`,
+      );
     }
     objects.push(value);
   }
@@ -47,7 +50,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job',
 /** The pod spec of a workload or a bare Pod. */
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are read field by field
 export function podSpecOf(object: K8sObject): any {
-  if (!WORKLOAD_KINDS.has(object.kind)) throw new Error(`${object.kind} ${object.metadata.name} has no pod spec`);
+  if (!WORKLOAD_KINDS.has(object.kind))
+    throw new Error(`${object.kind} ${object.metadata.name} has no pod spec`);
   return object.kind === 'Pod' ? object.spec : object.spec.template.spec;
 }
 
@@ -61,12 +65,18 @@ export function workloads(objects: readonly K8sObject[]): K8sObject[] {
 }
 
 /** Whether every key/value of `selector` is among `labels` (a matchLabels selector). */
-export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+export function selects(
+  selector: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   const entries = Object.entries(selector);
   return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
 }
 
 /** The value of a container's env var, or undefined. */
-export function envValue(container: { env?: { name: string; value?: string }[] }, name: string): string | undefined {
+export function envValue(
+  container: { env?: { name: string; value?: string }[] },
+  name: string,
+): string | undefined {
   return container.env?.find((variable) => variable.name === name)?.value;
 }

@@ -39,8 +39,9 @@ export function memoryBytes(quantity: string | number): number {
 
 /** The requests of a container's `resources`, failing when either is missing. */
 export function requestsOf(resources: unknown, where: string): Requests {
-  const requests = (resources as { requests?: { cpu?: string | number; memory?: string | number } } | undefined)
-    ?.requests;
+  const requests = (
+    resources as { requests?: { cpu?: string | number; memory?: string | number } } | undefined
+  )?.requests;
   if (requests?.cpu === undefined || requests.memory === undefined) {
     throw new Error(`${where}: no CPU and memory requests`);
   }

@@ -66,7 +66,9 @@ export class PrometheusApi {
   }
 
   async #get(pathAndQuery: string): Promise<unknown> {
-    const response = await fetch(`${this.#baseUrl}${pathAndQuery}`, { signal: AbortSignal.timeout(this.#timeoutMs) });
+    const response = await fetch(`${this.#baseUrl}${pathAndQuery}`, {
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
     const body = (await response.json()) as { status?: string; data?: unknown; error?: string };
     if (!response.ok || body.status !== 'success') {
       throw new Error(`Prometheus ${pathAndQuery} answered ${response.status}: ${body.error ?? 'no data'}`);
@@ -79,7 +81,8 @@ export class PrometheusApi {
       resultType: string;
       result: VectorSample[];
     };
-    if (data.resultType !== 'vector') throw new Error(`expected a vector from ${promql}, got ${data.resultType}`);
+    if (data.resultType !== 'vector')
+      throw new Error(`expected a vector from ${promql}, got ${data.resultType}`);
     return data.result;
   }
 
@@ -113,7 +116,12 @@ export async function observe(api: PrometheusApi, window = '1m'): Promise<Observ
 }
 
 /** Whether an observation shows what the demo waits for. */
-export function meets(observation: Observation, expectation: Expectation, version: string, threshold: number): boolean {
+export function meets(
+  observation: Observation,
+  expectation: Expectation,
+  version: string,
+  threshold: number,
+): boolean {
   const { errorRatio, versions } = observation;
   if (errorRatio === undefined) return false;
   if (expectation === 'breach') return versions.includes(version) && errorRatio > threshold;
@@ -163,7 +171,9 @@ export async function watch(options: WatchOptions): Promise<Observation> {
     }
     if (Date.now() >= deadline) {
       const seen = last ? describe(last, options.threshold) : 'nothing';
-      throw new Error(`no ${options.expectation} of version ${options.version} within the time allowed; last seen: ${seen}`);
+      throw new Error(
+        `no ${options.expectation} of version ${options.version} within the time allowed; last seen: ${seen}`,
+      );
     }
     await sleep(options.intervalMs);
   }

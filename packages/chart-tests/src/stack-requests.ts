@@ -49,8 +49,18 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     count: one,
   },
   { component: 'alertmanager config-reloader', resources: RELOADER, runs: always, count: one },
-  { component: 'prometheus-operator', resources: [KPS, 'prometheusOperator', 'resources'], runs: always, count: one },
-  { component: 'kube-state-metrics', resources: [KPS, 'kube-state-metrics', 'resources'], runs: always, count: one },
+  {
+    component: 'prometheus-operator',
+    resources: [KPS, 'prometheusOperator', 'resources'],
+    runs: always,
+    count: one,
+  },
+  {
+    component: 'kube-state-metrics',
+    resources: [KPS, 'kube-state-metrics', 'resources'],
+    runs: always,
+    count: one,
+  },
   {
     component: 'node-exporter',
     resources: [KPS, 'prometheus-node-exporter', 'resources'],
@@ -107,7 +117,10 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
 export function upstreamRequests(values: Values): ContainerRequests[] {
   return UPSTREAM_CONTAINERS.filter((container) => container.runs(values)).map((container) => ({
     component: container.component,
-    requests: requestsOf(valueAt(values, container.resources), `${container.component} (${container.resources.join('.')})`),
+    requests: requestsOf(
+      valueAt(values, container.resources),
+      `${container.component} (${container.resources.join('.')})`,
+    ),
     count: container.count(values),
   }));
 }
@@ -130,12 +143,18 @@ export function workloadRequests(objects: readonly K8sObject[]): ContainerReques
       // biome-ignore lint/suspicious/noExplicitAny: a rendered container
       podSpecOf(object).containers.map((container: any) => ({
         component: `${object.metadata.name}/${container.name}`,
-        requests: requestsOf(container.resources, `${object.kind} ${object.metadata.name} container ${container.name}`),
+        requests: requestsOf(
+          container.resources,
+          `${object.kind} ${object.metadata.name} container ${container.name}`,
+        ),
         count: replicasOf(object),
       })),
     );
 }
 
 export function totalRequests(containers: readonly ContainerRequests[]): Requests {
-  return containers.reduce((total, container) => addRequests(total, container.requests, container.count), NO_REQUESTS);
+  return containers.reduce(
+    (total, container) => addRequests(total, container.requests, container.count),
+    NO_REQUESTS,
+  );
 }

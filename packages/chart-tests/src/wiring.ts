@@ -37,7 +37,9 @@ export function resolveService(
   // biome-ignore lint/suspicious/noExplicitAny: a rendered Service port
   const ports = (service.spec.ports ?? []).map((port: any) => port.port as number);
   if (!ports.includes(target.port)) {
-    return { problem: `${address}: Service ${target.service} has ports ${ports.join(', ')}, not ${target.port}` };
+    return {
+      problem: `${address}: Service ${target.service} has ports ${ports.join(', ')}, not ${target.port}`,
+    };
   }
   return { service };
 }
@@ -49,7 +51,13 @@ export function provisionedDatasources(
   const configMap = findObject(objects, 'ConfigMap', 'menagerie-grafana-datasources');
   const [file] = Object.values(configMap.data as Record<string, string>);
   const provisioning = parse(file ?? '') as {
-    datasources: { uid: string; type: string; url: string; isDefault: boolean; jsonData: Record<string, unknown> }[];
+    datasources: {
+      uid: string;
+      type: string;
+      url: string;
+      isDefault: boolean;
+      jsonData: Record<string, unknown>;
+    }[];
   };
   return new Map(provisioning.datasources.map((datasource) => [datasource.uid, datasource]));
 }

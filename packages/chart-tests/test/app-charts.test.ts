@@ -65,7 +65,13 @@ const APPS: readonly AppChart[] = [
     everything: {
       version: '9.9.9',
       revision: 'abc1234',
-      load: { rate: 20, duration: '10m', maxInFlight: 64, requestTimeoutMs: 2000, scenarioWeights: 'valid=3' },
+      load: {
+        rate: 20,
+        duration: '10m',
+        maxInFlight: 64,
+        requestTimeoutMs: 2000,
+        scenarioWeights: 'valid=3',
+      },
       autoscaling: { enabled: true },
       extraEnv: [{ name: CLIENT_ENV.telemetry, value: 'on' }],
     },
@@ -101,7 +107,8 @@ for (const app of APPS) {
     });
 
     const deployment = (from: K8sObject[]) => findObject(from, 'Deployment', name);
-    const mainContainer = (from: K8sObject[]) => containersOf(deployment(from)).find((c) => c.name === container);
+    const mainContainer = (from: K8sObject[]) =>
+      containersOf(deployment(from)).find((c) => c.name === container);
 
     it('is named after the contract and passes helm lint --strict, with default and non-default values', async () => {
       expect(readChart(app.dir).name).to.equal(name);
@@ -152,7 +159,12 @@ for (const app of APPS) {
     });
 
     it('sets every env var the contract names, the chart-less ones through extraEnv, and no other', () => {
-      const known = new Set([...Object.values(app.env), ...Object.values(OTEL_ENV), 'POD_NAME', 'POD_NAMESPACE']);
+      const known = new Set([
+        ...Object.values(app.env),
+        ...Object.values(OTEL_ENV),
+        'POD_NAME',
+        'POD_NAMESPACE',
+      ]);
       for (const values of [objects, everything]) {
         const names = (mainContainer(values).env as { name: string }[]).map((variable) => variable.name);
         expect(names.filter((variable) => !known.has(variable))).to.deep.equal([]);
@@ -167,7 +179,11 @@ for (const app of APPS) {
     it("points OTLP at Tempo's HTTP receiver and names the service after the contract", () => {
       const main = mainContainer(objects);
       const endpoint = serviceTarget(envValue(main, OTEL_ENV.endpoint) ?? '');
-      expect(endpoint).to.deep.include({ service: STACK.tempo.service, namespace: NAMESPACE, port: OTLP.httpPort });
+      expect(endpoint).to.deep.include({
+        service: STACK.tempo.service,
+        namespace: NAMESPACE,
+        port: OTLP.httpPort,
+      });
       expect(envValue(main, OTEL_ENV.serviceName)).to.equal(name);
       const attributes = envValue(mainContainer(everything), OTEL_ENV.resourceAttributes) ?? '';
       expect(attributes.split(',')).to.include('service.version=9.9.9');
@@ -183,7 +199,9 @@ for (const app of APPS) {
         expect(spec.hostNetwork ?? false).to.equal(false);
         expect(spec.automountServiceAccountToken).to.equal(false);
         for (const each of spec.containers) {
-          expect(each.securityContext, `${workload.metadata.name}/${each.name}`).to.deep.include(RESTRICTED_CONTAINER);
+          expect(each.securityContext, `${workload.metadata.name}/${each.name}`).to.deep.include(
+            RESTRICTED_CONTAINER,
+          );
           expect(each.resources.requests).to.have.keys('cpu', 'memory');
           expect(each.resources.limits).to.have.property('memory');
           expect(each.image).to.match(/^menagerie-(server|client):[0-9][^:@]*$/);
@@ -225,18 +243,23 @@ for (const app of APPS) {
     });
 
     it('ships helm test pods the Service never selects and the NetworkPolicy admits', () => {
-      const tests = ofKind(objects, 'Pod').filter((pod) => pod.metadata.annotations?.['helm.sh/hook'] === 'test');
+      const tests = ofKind(objects, 'Pod').filter(
+        (pod) => pod.metadata.annotations?.['helm.sh/hook'] === 'test',
+      );
       expect(tests).to.have.length(1);
       const [pod] = tests as [K8sObject];
       const service = findObject(objects, 'Service', name);
       expect(selects(service.spec.selector, pod.metadata.labels ?? {})).to.equal(false);
       const [rule] = findObject(objects, 'NetworkPolicy', name).spec.ingress;
-      // biome-ignore lint/suspicious/noExplicitAny: a rendered peer
-      expect(rule.from.some((peer: any) => selects(peer.podSelector.matchLabels, pod.metadata.labels ?? {}))).to.equal(
+      const peers = rule.from as { podSelector: { matchLabels: Record<string, string> } }[];
+      expect(peers.some((peer) => selects(peer.podSelector.matchLabels, pod.metadata.labels ?? {}))).to.equal(
         true,
       );
       const script = pod.spec.containers[0].command.join(' ');
-      expect(script).to.include(PATHS.readiness).and.include(PATHS.metrics).and.include(COMMON_METRICS.buildInfo.name);
+      expect(script)
+        .to.include(PATHS.readiness)
+        .and.include(PATHS.metrics)
+        .and.include(COMMON_METRICS.buildInfo.name);
       expect(envValue(pod.spec.containers[0], 'TARGET')).to.equal(`http://${name}.${NAMESPACE}.svc:${port}`);
     });
 
@@ -261,9 +284,13 @@ describe('chart menagerie-server specifics', () => {
   const profile = 'species:\n  platypus:\n    errors: { rate: 0.2, status: 500 }\n';
 
   it('mounts the behaviour profile, from a string or a map, and points BEHAVIOUR_PROFILE at it', async () => {
-    const fromString = await render(SERVER_CHART_DIR, { setFile: { behaviourProfile: writeValuesFile(profile) } });
+    const fromString = await render(SERVER_CHART_DIR, {
+      setFile: { behaviourProfile: writeValuesFile(profile) },
+    });
     const fromMap = await render(SERVER_CHART_DIR, {
-      valuesFiles: [writeValuesFile({ behaviourProfile: { species: { platypus: { errors: { rate: 0.2 } } } } })],
+      valuesFiles: [
+        writeValuesFile({ behaviourProfile: { species: { platypus: { errors: { rate: 0.2 } } } } }),
+      ],
     });
     for (const objects of [fromString, fromMap]) {
       const configMap = findObject(objects, 'ConfigMap', `${SERVER.name}-behaviour`);
@@ -286,7 +313,10 @@ describe('chart menagerie-server specifics', () => {
     const checksum = async (values: Record<string, unknown>) => {
       const objects = await render(SERVER_CHART_DIR, { valuesFiles: [writeValuesFile(values)] });
       const deployment = findObject(objects, 'Deployment', SERVER.name);
-      return { objects, sum: deployment.spec.template.metadata.annotations['checksum/behaviour-profile'] as string };
+      return {
+        objects,
+        sum: deployment.spec.template.metadata.annotations['checksum/behaviour-profile'] as string,
+      };
     };
     const none = await checksum({});
     const one = await checksum({ behaviourProfile: profile });
@@ -308,7 +338,12 @@ describe('chart menagerie-server specifics', () => {
     const objects = await render(SERVER_CHART_DIR, { set: { 'blackboxProbe.enabled': 'true' } });
     const probe = findObject(objects, 'Probe', `${SERVER.name}-readiness`);
     const target = serviceTarget(probe.spec.targets.staticConfig.static[0]);
-    expect(target).to.deep.equal({ service: SERVER.name, namespace: NAMESPACE, port: SERVER.port, path: PATHS.readiness });
+    expect(target).to.deep.equal({
+      service: SERVER.name,
+      namespace: NAMESPACE,
+      port: SERVER.port,
+      path: PATHS.readiness,
+    });
     expect(serviceTarget(probe.spec.prober.url)).to.deep.include({
       service: STACK.blackboxExporter.service,
       port: STACK.blackboxExporter.port,
@@ -333,7 +368,10 @@ describe('chart menagerie-client specifics', () => {
       render(CLIENT_CHART_DIR, { namespace: 'elsewhere' }),
       render(SERVER_CHART_DIR, { namespace: 'elsewhere' }),
     ]);
-    const url = envValue(podSpecOf(findObject(client, 'Deployment', CLIENT.name)).containers[0], CLIENT_ENV.serverUrl);
+    const url = envValue(
+      podSpecOf(findObject(client, 'Deployment', CLIENT.name)).containers[0],
+      CLIENT_ENV.serverUrl,
+    );
     const service = findObject(server, 'Service', SERVER.name);
     expect(serviceTarget(url ?? '')).to.deep.equal({
       service: service.metadata.name,

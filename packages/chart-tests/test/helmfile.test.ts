@@ -3,7 +3,7 @@ import path from 'node:path';
 import { NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { isLocalDependency, readChart, REPO_ROOT, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
+import { isLocalDependency, REPO_ROOT, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
 import {
   effectiveValues,
   type Helmfile,
@@ -41,23 +41,37 @@ describe('helmfile.yaml', () => {
     expect(crds?.chart).to.equal(`prometheus-community/${CRDS_RELEASE}`);
     expect(crds?.version).to.match(/^\d+\.\d+\.\d+$/);
     expect(umbrella.needs).to.deep.equal([`${crds?.namespace}/${CRDS_RELEASE}`]);
-    const kps = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['kube-prometheus-stack', 'crds']);
+    const kps = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
+      'kube-prometheus-stack',
+      'crds',
+    ]);
     expect(kps).to.deep.equal({ enabled: false });
   });
 
   it('knows a repository for every remote chart, at the URL Chart.yaml locks', () => {
-    const repositories = new Map(helmfile.repositories.map((repository) => [repository.name, repository.url]));
+    const repositories = new Map(
+      helmfile.repositories.map((repository) => [repository.name, repository.url]),
+    );
     for (const release of helmfile.releases.filter((each) => !each.chart.startsWith('./'))) {
       expect(repositories.has(release.chart.split('/')[0] ?? ''), release.chart).to.equal(true);
     }
     const urls = new Set(repositories.values());
-    for (const dependency of (readChart(UMBRELLA_DIR).dependencies ?? []).filter((d) => !isLocalDependency(d))) {
-      expect(urls.has(dependency.repository), `${dependency.name} from ${dependency.repository}`).to.equal(true);
+    for (const dependency of (readChart(UMBRELLA_DIR).dependencies ?? []).filter(
+      (d) => !isLocalDependency(d),
+    )) {
+      expect(urls.has(dependency.repository), `${dependency.name} from ${dependency.repository}`).to.equal(
+        true,
+      );
     }
   });
 
   it('waits, and rolls a failed release back, by default', () => {
-    expect(helmfile.helmDefaults).to.deep.include({ wait: true, waitForJobs: true, atomic: true, createNamespace: true });
+    expect(helmfile.helmDefaults).to.deep.include({
+      wait: true,
+      waitForJobs: true,
+      atomic: true,
+      createNamespace: true,
+    });
     expect(helmfile.helmDefaults.timeout).to.be.at.least(600);
   });
 
@@ -66,11 +80,13 @@ describe('helmfile.yaml', () => {
       for (const entry of release.values ?? []) {
         if (typeof entry === 'string') expect(existsSync(path.join(REPO_ROOT, entry)), entry).to.equal(true);
       }
-      for (const hook of release.hooks ?? []) expect(existsSync(path.join(REPO_ROOT, hook.command))).to.equal(true);
+      for (const hook of release.hooks ?? [])
+        expect(existsSync(path.join(REPO_ROOT, hook.command))).to.equal(true);
     }
     for (const [name, environment] of Object.entries(helmfile.environments)) {
       for (const entry of environment.values ?? []) {
-        if (typeof entry === 'string') expect(existsSync(path.join(REPO_ROOT, entry)), `${name}: ${entry}`).to.equal(true);
+        if (typeof entry === 'string')
+          expect(existsSync(path.join(REPO_ROOT, entry)), `${name}: ${entry}`).to.equal(true);
       }
     }
   });
@@ -141,7 +157,11 @@ describe('deploy/kind/cluster.yaml', () => {
     const mappings = cluster.nodes[0].extraPortMappings as { containerPort: number; listenAddress: string }[];
     expect(mappings.map((mapping) => mapping.containerPort)).to.have.members(nodePorts as number[]);
     for (const mapping of mappings) expect(mapping.listenAddress).to.equal('127.0.0.1');
-    for (const service of [['grafana'], ['kube-prometheus-stack', 'prometheus'], ['kube-prometheus-stack', 'alertmanager']]) {
+    for (const service of [
+      ['grafana'],
+      ['kube-prometheus-stack', 'prometheus'],
+      ['kube-prometheus-stack', 'alertmanager'],
+    ]) {
       expect(valueAt(kindValues, [...service, 'service', 'type']), service.join('.')).to.equal('NodePort');
     }
   });

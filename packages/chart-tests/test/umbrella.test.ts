@@ -30,7 +30,8 @@ const KPS = 'kube-prometheus-stack';
 const values = readValues(path.join(UMBRELLA_DIR, 'values.yaml'));
 const at = (...keys: string[]) => valueAt(values, keys);
 
-const DASHBOARD = (title: string) => JSON.stringify({ title, uid: title.toLowerCase(), panels: [], schemaVersion: 39 });
+const DASHBOARD = (title: string) =>
+  JSON.stringify({ title, uid: title.toLowerCase(), panels: [], schemaVersion: 39 });
 const RULES = `groups:
   - name: menagerie-fixture
     rules:
@@ -114,10 +115,16 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(at('loki', 'gateway', 'enabled'), 'clients push to loki itself').to.equal(false);
     expect(at('tempo', 'fullnameOverride')).to.equal(STACK.tempo.service);
     expect(at('tempo', 'tempo', 'server', 'http_listen_port')).to.equal(STACK.tempo.port);
-    const otlp = at('tempo', 'tempo', 'receivers', 'otlp', 'protocols') as Record<string, { endpoint: string }>;
+    const otlp = at('tempo', 'tempo', 'receivers', 'otlp', 'protocols') as Record<
+      string,
+      { endpoint: string }
+    >;
     expect(otlp.grpc?.endpoint).to.equal(`0.0.0.0:${STACK.tempo.otlpGrpcPort}`);
     expect(otlp.http?.endpoint).to.equal(`0.0.0.0:${STACK.tempo.otlpHttpPort}`);
-    expect([STACK.tempo.otlpGrpcPort, STACK.tempo.otlpHttpPort]).to.deep.equal([OTLP.grpcPort, OTLP.httpPort]);
+    expect([STACK.tempo.otlpGrpcPort, STACK.tempo.otlpHttpPort]).to.deep.equal([
+      OTLP.grpcPort,
+      OTLP.httpPort,
+    ]);
     expect(at('prometheus-blackbox-exporter', 'fullnameOverride')).to.equal(STACK.blackboxExporter.service);
     expect(at('prometheus-blackbox-exporter', 'service', 'port')).to.equal(STACK.blackboxExporter.port);
   });
@@ -133,8 +140,16 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     const alloyUrls = alloyPushUrls(at('alloy', 'alloy', 'configMap', 'content') as string);
     expect(alloyUrls).to.deep.equal([client?.url]);
     const generator = 'tempo.tempo.metricsGenerator'.split('.');
-    expectTarget(at(...generator, 'remoteWriteUrl') as string, STACK.prometheus.service, STACK.prometheus.port, 'tempo');
-    for (const target of at(...generator, 'storage', 'remote_write') as { url: string; send_exemplars: boolean }[]) {
+    expectTarget(
+      at(...generator, 'remoteWriteUrl') as string,
+      STACK.prometheus.service,
+      STACK.prometheus.port,
+      'tempo',
+    );
+    for (const target of at(...generator, 'storage', 'remote_write') as {
+      url: string;
+      send_exemplars: boolean;
+    }[]) {
       expectTarget(target.url, STACK.prometheus.service, STACK.prometheus.port, 'tempo remote_write');
       expect(serviceTarget(target.url).path).to.equal('/api/v1/write');
       expect(target.send_exemplars).to.equal(true);
@@ -165,7 +180,11 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     };
     for (const [uid, { service, port }] of Object.entries(urls)) {
       const datasource = datasources.get(uid);
-      expect(serviceTarget(datasource?.url ?? ''), uid).to.deep.include({ service, namespace: NAMESPACE, port });
+      expect(serviceTarget(datasource?.url ?? ''), uid).to.deep.include({
+        service,
+        namespace: NAMESPACE,
+        port,
+      });
       expect(datasource?.isDefault, uid).to.equal(uid === DATASOURCE_UID.prometheus);
     }
     const configMap = findObject(objects, 'ConfigMap', 'menagerie-grafana-datasources');
@@ -192,15 +211,22 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(derived?.datasourceUid).to.equal(DATASOURCE_UID.tempo);
     expect(derived?.url, 'provisioning escapes $ as $$').to.equal('$${__value.raw}');
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const line = JSON.stringify({ [LOG_FIELD.level]: 'info', [LOG_FIELD.message]: 'ok', [LOG_FIELD.traceId]: traceId });
+    const line = JSON.stringify({
+      [LOG_FIELD.level]: 'info',
+      [LOG_FIELD.message]: 'ok',
+      [LOG_FIELD.traceId]: traceId,
+    });
     expect(new RegExp(derived?.matcherRegex ?? '$^').exec(line)?.[1]).to.equal(traceId);
 
     const tempo = json(DATASOURCE_UID.tempo) as Record<string, Record<string, unknown>>;
-    expect(tempo.tracesToLogsV2).to.deep.include({ datasourceUid: DATASOURCE_UID.loki, filterByTraceID: true });
+    expect(tempo.tracesToLogsV2).to.deep.include({
+      datasourceUid: DATASOURCE_UID.loki,
+      filterByTraceID: true,
+    });
     expect(tempo.tracesToLogsV2?.tags).to.deep.equal([{ key: 'service.name', value: LOKI_LABEL.app }]);
     expect(tempo.tracesToMetrics?.datasourceUid).to.equal(DATASOURCE_UID.prometheus);
     expect(tempo.tracesToMetrics?.tags).to.deep.equal([{ key: 'service.name', value: 'job' }]);
-    for (const query of tempo.tracesToMetrics?.queries as { query: string }[]) {
+    for (const query of (tempo.tracesToMetrics?.queries ?? []) as { query: string }[]) {
       expect(query.query).to.include(`${SERVER_METRICS.requestDuration.name}_count{$$__tags`);
     }
     expect(tempo.serviceMap).to.deep.equal({ datasourceUid: DATASOURCE_UID.prometheus });
@@ -215,15 +241,17 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(password).to.match(/^[A-Za-z0-9]{32}$/);
     expect(secret.metadata.annotations?.['helm.sh/resource-policy']).to.equal('keep');
     const again = await render(chartDir, { showOnly: 'templates/grafana-admin-secret.yaml' });
-    expect(decodeBase64(findObject(again, 'Secret', admin.existingSecret).data[admin.passwordKey])).to.not.equal(
-      password,
-    );
+    expect(
+      decodeBase64(findObject(again, 'Secret', admin.existingSecret).data[admin.passwordKey]),
+    ).to.not.equal(password);
     expect(at('grafana', 'adminPassword')).to.equal(undefined);
   });
 
   it("configures kube-prometheus-stack as the issue asks: any release's monitors and rules, exemplars, remote write", () => {
     for (const kind of ['serviceMonitor', 'podMonitor', 'probe', 'rule', 'scrapeConfig']) {
-      expect(at(KPS, 'prometheus', 'prometheusSpec', `${kind}SelectorNilUsesHelmValues`), kind).to.equal(false);
+      expect(at(KPS, 'prometheus', 'prometheusSpec', `${kind}SelectorNilUsesHelmValues`), kind).to.equal(
+        false,
+      );
     }
     expect(at(KPS, 'prometheus', 'prometheusSpec', 'enableFeatures')).to.include('exemplar-storage');
     expect(at(KPS, 'prometheus', 'prometheusSpec', 'enableRemoteWriteReceiver')).to.equal(true);
@@ -260,7 +288,9 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
 
     const alloy = at('alloy', 'alloy', 'configMap', 'content') as string;
     expect(alloy).to.include(`selector = "${match.selector.replaceAll('"', '\\"')}"`);
-    expect(alloy).to.include(`expressions = { ${LOG_FIELD.level} = "${LOG_FIELD.level}", ${LOG_FIELD.traceId} = "${LOG_FIELD.traceId}" }`);
+    expect(alloy).to.include(
+      `expressions = { ${LOG_FIELD.level} = "${LOG_FIELD.level}", ${LOG_FIELD.traceId} = "${LOG_FIELD.traceId}" }`,
+    );
     expect(alloy).to.include(`values = { ${LOKI_LABEL.level} = "" }`);
     expect(alloy).to.include(`values = { ${LOG_FIELD.traceId} = "" }`);
     const targets = [...alloy.matchAll(/target_label\s*=\s*"([^"]+)"/g)].map((m) => m[1]);
@@ -278,7 +308,10 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
 
   it('refuses to render when a written-out cross-reference disagrees with the Service names', async () => {
     const cases: [Record<string, string>, string][] = [
-      [{ 'tempo.tempo.metricsGenerator.remoteWriteUrl': 'http://prometheus:9090/api/v1/write' }, 'remoteWriteUrl'],
+      [
+        { 'tempo.tempo.metricsGenerator.remoteWriteUrl': 'http://prometheus:9090/api/v1/write' },
+        'remoteWriteUrl',
+      ],
       [{ 'kube-prometheus-stack.fullnameOverride': 'prom' }, 'remoteWriteUrl'],
       [{ 'loki.fullnameOverride': 'logs' }, 'promtail.config.clients[0].url'],
       [{ 'tempo.fullnameOverride': 'traces' }, 'menagerie-server.tracing.otlpEndpoint'],
@@ -287,7 +320,10 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
       [{ 'prometheus-blackbox-exporter.fullnameOverride': 'bb' }, 'blackboxProbe.proberUrl'],
       [{ 'kube-prometheus-stack.grafana.sidecar.dashboards.label': 'dash' }, 'sidecar.dashboards.label'],
       [{ 'kube-prometheus-stack.alertmanager.alertmanagerSpec.secrets': 'null' }, 'alertmanagerSpec.secrets'],
-      [{ 'kube-prometheus-stack.alertmanager.alertmanagerSpec.useExistingSecret': 'false' }, 'useExistingSecret'],
+      [
+        { 'kube-prometheus-stack.alertmanager.alertmanagerSpec.useExistingSecret': 'false' },
+        'useExistingSecret',
+      ],
       [{ 'menagerie-server.networkPolicy.allowFrom': 'null' }, 'networkPolicy.allowFrom'],
     ];
     for (const [set, key] of cases) {
@@ -295,14 +331,17 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     }
   });
 
-  it("admits Prometheus and the blackbox exporter to the apps, as their charts label the pods", () => {
+  it('admits Prometheus and the blackbox exporter to the apps, as their charts label the pods', () => {
     const prometheusPod = {
       'app.kubernetes.io/name': 'prometheus',
       'app.kubernetes.io/instance': STACK.prometheus.service,
       'app.kubernetes.io/managed-by': 'prometheus-operator',
       prometheus: STACK.prometheus.service,
     };
-    const blackboxPod = { 'app.kubernetes.io/name': 'prometheus-blackbox-exporter', 'app.kubernetes.io/instance': RELEASE };
+    const blackboxPod = {
+      'app.kubernetes.io/name': 'prometheus-blackbox-exporter',
+      'app.kubernetes.io/instance': RELEASE,
+    };
     const admits = (policy: string, labels: Record<string, string>) =>
       findObject(objects, 'NetworkPolicy', policy)
         // biome-ignore lint/suspicious/noExplicitAny: rendered peers
@@ -311,9 +350,9 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(admits(SERVER.name, blackboxPod)).to.equal(true);
     expect(admits(CLIENT.name, prometheusPod)).to.equal(true);
     expect(admits(CLIENT.name, blackboxPod)).to.equal(false);
-    expect(admits(SERVER.name, { ...prometheusPod, 'app.kubernetes.io/instance': 'another-prometheus' })).to.equal(
-      false,
-    );
+    expect(
+      admits(SERVER.name, { ...prometheusPod, 'app.kubernetes.io/instance': 'another-prometheus' }),
+    ).to.equal(false);
   });
 
   it('ships a helm test that asks Prometheus whether it scrapes and probes the server', () => {
@@ -328,7 +367,9 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
       `up{job="${SERVER.name}"}`,
       `probe_success{job="${BLACKBOX_PROBE.job}"}`,
     ]);
-    expect(container.image).to.equal(podSpecOf(findObject(objects, 'Deployment', SERVER.name)).containers[0].image);
+    expect(container.image).to.equal(
+      podSpecOf(findObject(objects, 'Deployment', SERVER.name)).containers[0].image,
+    );
   });
 
   it('tells the user in NOTES.txt how to reach Grafana, Prometheus, Alertmanager and the app', async () => {
@@ -360,7 +401,11 @@ describe('umbrella chart: dashboards, rules and the Alertmanager config come fro
   });
 
   it('turns each dashboard into a ConfigMap Grafana sidecar loads into the Menagerie folder', () => {
-    const sidecar = at('grafana', 'sidecar', 'dashboards') as { label: string; labelValue: string; folderAnnotation: string };
+    const sidecar = at('grafana', 'sidecar', 'dashboards') as {
+      label: string;
+      labelValue: string;
+      folderAnnotation: string;
+    };
     const dashboards = ofKind(fixtures, 'ConfigMap').filter((cm) => cm.metadata.labels?.[sidecar.label]);
     expect(dashboards.map((cm) => cm.metadata.name)).to.have.members([
       'menagerie-dashboard-menagerie-red',
@@ -368,7 +413,9 @@ describe('umbrella chart: dashboards, rules and the Alertmanager config come fro
     ]);
     for (const configMap of dashboards) {
       expect(configMap.metadata.labels?.[sidecar.label]).to.equal(sidecar.labelValue);
-      expect(configMap.metadata.annotations?.[sidecar.folderAnnotation]).to.equal(at('grafanaDashboards', 'folder'));
+      expect(configMap.metadata.annotations?.[sidecar.folderAnnotation]).to.equal(
+        at('grafanaDashboards', 'folder'),
+      );
     }
     const red = findObject(fixtures, 'ConfigMap', 'menagerie-dashboard-menagerie-red');
     expect(JSON.parse(red.data['menagerie-red.json'])).to.deep.equal(JSON.parse(DASHBOARD('Menagerie RED')));
@@ -440,7 +487,9 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
 
   it('renders with whatever files exist, every object valid', () => {
     expect(allSchemaProblems(objects)).to.deep.equal([]);
-    const dashboards = ofKind(objects, 'ConfigMap').filter((cm) => cm.metadata.name.startsWith('menagerie-dashboard-'));
+    const dashboards = ofKind(objects, 'ConfigMap').filter((cm) =>
+      cm.metadata.name.startsWith('menagerie-dashboard-'),
+    );
     expect(dashboards).to.have.length(list('dashboards', '.json').length);
     expect(ofKind(objects, 'PrometheusRule')).to.have.length(list('rules', '.yaml').length);
   });
@@ -458,8 +507,11 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
   for (const file of list('rules', '.yaml')) {
     it(`ships rule file ${file} as a PrometheusRule`, () => {
       const expected = parse(readFileSync(path.join(filesDir, 'rules', file), 'utf8'));
-      expect(ofKind(objects, 'PrometheusRule').some((rule) => JSON.stringify(rule.spec) === JSON.stringify(expected)))
-        .to.equal(true);
+      expect(
+        ofKind(objects, 'PrometheusRule').some(
+          (rule) => JSON.stringify(rule.spec) === JSON.stringify(expected),
+        ),
+      ).to.equal(true);
     });
   }
 

@@ -18,7 +18,14 @@ import { makeTempDir, umbrellaCopy } from '../charts.ts';
 import { helm, helmLint, helmTemplate } from '../helm.ts';
 import { effectiveValues, readHelmfile, releaseValuesFiles } from '../helmfile.ts';
 import { envValue, findObject, type K8sObject, ofKind, parseManifests, podSpecOf } from '../manifests.ts';
-import { addRequests, cpuMillis, formatRequests, memoryBytes, type Requests, requestsOf } from '../resources.ts';
+import {
+  addRequests,
+  cpuMillis,
+  formatRequests,
+  memoryBytes,
+  type Requests,
+  requestsOf,
+} from '../resources.ts';
 import { totalRequests, upstreamRequests, workloadRequests } from '../stack-requests.ts';
 import { knowsSchema, schemaProblems } from '../validate.ts';
 import { alloyPushUrls, provisionedDatasources, resolveService } from '../wiring.ts';
@@ -44,9 +51,14 @@ const check = (ok: boolean, line: string) => {
 
 /** Requests of the Prometheus and Alertmanager pods the operator creates from their resources. */
 function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
-  const operator = findObject(objects, 'Deployment', `${STACK.prometheus.service.replace(/-prometheus$/, '')}-operator`);
+  const operator = findObject(
+    objects,
+    'Deployment',
+    `${STACK.prometheus.service.replace(/-prometheus$/, '')}-operator`,
+  );
   const args: string[] = podSpecOf(operator).containers[0].args ?? [];
-  const arg = (name: string) => args.find((candidate) => candidate.startsWith(`--${name}=`))?.split('=')[1] ?? '0';
+  const arg = (name: string) =>
+    args.find((candidate) => candidate.startsWith(`--${name}=`))?.split('=')[1] ?? '0';
   const reloader: Requests = {
     cpuMillis: cpuMillis(arg('config-reloader-cpu-request')),
     memoryBytes: memoryBytes(arg('config-reloader-memory-request')),
@@ -54,7 +66,11 @@ function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
   let total: Requests = { cpuMillis: 0, memoryBytes: 0 };
   for (const object of [...ofKind(objects, 'Prometheus'), ...ofKind(objects, 'Alertmanager')]) {
     const replicas = object.spec.replicas ?? 1;
-    total = addRequests(total, requestsOf(object.spec.resources, `${object.kind} ${object.metadata.name}`), replicas);
+    total = addRequests(
+      total,
+      requestsOf(object.spec.resources, `${object.kind} ${object.metadata.name}`),
+      replicas,
+    );
     total = addRequests(total, reloader, replicas);
   }
   return total;
@@ -77,12 +93,19 @@ for (const environment of environments) {
   const lint = await helmLint(chartDir, options);
   check(lint.ok, `helm lint --strict${lint.ok ? '' : `:\n${lint.stdout}${lint.stderr}`}`);
 
-  const keys = objects.map((object) => `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`);
+  const keys = objects.map(
+    (object) => `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`,
+  );
   check(new Set(keys).size === keys.length, 'no two objects share a kind, namespace and name');
 
-  const problems = objects.filter((object) => knowsSchema(object.apiVersion, object.kind)).flatMap(schemaProblems);
+  const problems = objects
+    .filter((object) => knowsSchema(object.apiVersion, object.kind))
+    .flatMap(schemaProblems);
   const unknown = [...new Set(objects.filter((o) => !knowsSchema(o.apiVersion, o.kind)).map((o) => o.kind))];
-  check(problems.length === 0, `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`);
+  check(
+    problems.length === 0,
+    `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`,
+  );
   if (unknown.length) console.log(`  (no schema for: ${unknown.join(', ')})`);
 
   for (const [component, { service, port }] of Object.entries(STACK)) {
@@ -117,7 +140,8 @@ for (const environment of environments) {
   const tempoConfig = parse(findObject(objects, 'ConfigMap', STACK.tempo.service).data['tempo.yaml']) as {
     metrics_generator: { storage: { remote_write: { url: string }[] } };
   };
-  for (const target of tempoConfig.metrics_generator.storage.remote_write) urls.push(['tempo remote write', target.url]);
+  for (const target of tempoConfig.metrics_generator.storage.remote_write)
+    urls.push(['tempo remote write', target.url]);
   for (const name of [SERVER.name, 'menagerie-client']) {
     const container = podSpecOf(findObject(objects, 'Deployment', name)).containers[0];
     urls.push([`${name} ${OTEL_ENV.endpoint}`, envValue(container, OTEL_ENV.endpoint) ?? '(unset)']);
@@ -125,14 +149,19 @@ for (const environment of environments) {
     if (url) urls.push([`${name} SERVER_URL`, url]);
   }
   const probe = findObject(objects, 'Probe', `${SERVER.name}-readiness`);
-  urls.push(['blackbox prober', probe.spec.prober.url], ['blackbox target', probe.spec.targets.staticConfig.static[0]]);
+  urls.push(
+    ['blackbox prober', probe.spec.prober.url],
+    ['blackbox target', probe.spec.targets.staticConfig.static[0]],
+  );
   for (const [what, url] of urls) {
     const resolved = resolveService(url, objects, NAMESPACE);
     check('service' in resolved, `${what}: ${url}${'problem' in resolved ? ` (${resolved.problem})` : ''}`);
   }
 
   const fromObjects = addRequests(totalRequests(workloadRequests(objects)), operatorManagedRequests(objects));
-  const apps = workloadRequests(objects).filter((container) => /^menagerie-(server|client)\//.test(container.component));
+  const apps = workloadRequests(objects).filter((container) =>
+    /^menagerie-(server|client)\//.test(container.component),
+  );
   const fromValues = totalRequests([...upstreamRequests(values), ...apps]);
   console.log(`  requests from the rendered objects: ${formatRequests(fromObjects)}`);
   console.log(`  requests from the values (what the tests compute): ${formatRequests(fromValues)}`);
@@ -146,7 +175,11 @@ for (const environment of environments) {
   );
 }
 
-const crds = await helm(['template', 'prometheus-operator-crds', path.join(upstreamDir, 'prometheus-operator-crds')]);
+const crds = await helm([
+  'template',
+  'prometheus-operator-crds',
+  path.join(upstreamDir, 'prometheus-operator-crds'),
+]);
 const crdCount = crds.ok ? ofKind(parseManifests(crds.stdout), 'CustomResourceDefinition').length : 0;
 console.log(`\n== prometheus-operator-crds: ${crds.ok ? `${crdCount} CRDs rendered` : crds.stderr}`);
 if (!crds.ok || crdCount === 0) failures += 1;

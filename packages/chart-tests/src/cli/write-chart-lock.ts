@@ -14,7 +14,9 @@ import { UMBRELLA_DIR } from '../charts.ts';
 const chartDir = path.resolve(process.argv[2] ?? UMBRELLA_DIR);
 const lockFile = path.join(chartDir, 'Chart.lock');
 const lock = chartLock(chartDir, new Date());
-const current = existsSync(lockFile) ? (parse(readFileSync(lockFile, 'utf8')) as { digest?: string }) : undefined;
+const current = existsSync(lockFile)
+  ? (parse(readFileSync(lockFile, 'utf8')) as { digest?: string })
+  : undefined;
 if (current?.digest === lock.digest) {
   console.log(`${path.relative(process.cwd(), lockFile)} is up to date (${lock.digest})`);
 } else {

@@ -1,4 +1,4 @@
-import { type TemplateOptions, helmTemplate } from '../../src/helm.ts';
+import { helmTemplate, type TemplateOptions } from '../../src/helm.ts';
 import { type K8sObject, parseManifests } from '../../src/manifests.ts';
 import { schemaProblems } from '../../src/validate.ts';
 
