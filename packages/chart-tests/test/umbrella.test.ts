@@ -257,6 +257,9 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(at(KPS, 'prometheus', 'prometheusSpec', 'enableRemoteWriteReceiver')).to.equal(true);
     expect(at(KPS, 'grafana', 'enabled')).to.equal(false);
     expect(at(KPS, 'crds', 'enabled'), 'the helmfile installs the CRDs').to.equal(false);
+    // Without the admission webhooks nothing creates the operator's TLS Secret.
+    expect(at(KPS, 'prometheusOperator', 'admissionWebhooks', 'enabled')).to.equal(false);
+    expect(at(KPS, 'prometheusOperator', 'tls', 'enabled')).to.equal(false);
     for (const component of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) {
       expect(at(KPS, component, 'enabled'), component).to.equal(false);
     }

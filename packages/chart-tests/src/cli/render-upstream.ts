@@ -17,7 +17,16 @@ import { parse } from 'yaml';
 import { makeTempDir, umbrellaCopy } from '../charts.ts';
 import { helm, helmLint, helmTemplate } from '../helm.ts';
 import { effectiveValues, readHelmfile, releaseValuesFiles } from '../helmfile.ts';
-import { envValue, findObject, type K8sObject, ofKind, parseManifests, podSpecOf } from '../manifests.ts';
+import {
+  envValue,
+  findObject,
+  type K8sObject,
+  ofKind,
+  parseManifests,
+  podLabelsOf,
+  podSpecOf,
+  selects,
+} from '../manifests.ts';
 import {
   addRequests,
   cpuMillis,
@@ -107,6 +116,37 @@ for (const environment of environments) {
     `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`,
   );
   if (unknown.length) console.log(`  (no schema for: ${unknown.join(', ')})`);
+
+  // Every ConfigMap and Secret a pod mounts (and does not mark optional) must be rendered too.
+  const renderedNames = new Set(objects.map((object) => `${object.kind}/${object.metadata.name}`));
+  const dangling: string[] = [];
+  for (const workload of objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind))) {
+    for (const volume of podSpecOf(workload).volumes ?? []) {
+      const ref = volume.secret
+        ? { kind: 'Secret', name: volume.secret.secretName, optional: volume.secret.optional }
+        : volume.configMap
+          ? { kind: 'ConfigMap', name: volume.configMap.name, optional: volume.configMap.optional }
+          : undefined;
+      if (ref && !ref.optional && !renderedNames.has(`${ref.kind}/${ref.name}`)) {
+        dangling.push(`${workload.kind} ${workload.metadata.name} mounts ${ref.kind} ${ref.name}`);
+      }
+    }
+  }
+  check(
+    dangling.length === 0,
+    `every mounted ConfigMap and Secret is rendered${dangling.length ? `: ${dangling.join('; ')}` : ''}`,
+  );
+
+  // The server's NetworkPolicy admits the client and the blackbox exporter as their charts label their pods.
+  const serverPolicy = findObject(objects, 'NetworkPolicy', SERVER.name);
+  const peers = serverPolicy.spec.ingress[0].from as {
+    podSelector: { matchLabels: Record<string, string> };
+  }[];
+  for (const name of [STACK.blackboxExporter.service, 'menagerie-client']) {
+    const labels = podLabelsOf(findObject(objects, 'Deployment', name));
+    const admitted = peers.some((peer) => selects(peer.podSelector.matchLabels, labels));
+    check(admitted, `the server's NetworkPolicy admits the pods of Deployment ${name}`);
+  }
 
   for (const [component, { service, port }] of Object.entries(STACK)) {
     const resolved = resolveService(`http://${service}.${NAMESPACE}.svc:${port}`, objects, NAMESPACE);
