@@ -37,8 +37,17 @@ export function isLocalDependency(dependency: ChartDependency): boolean {
   return dependency.repository.startsWith('file://');
 }
 
+const tempDirs: string[] = [];
+
 export function makeTempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `menagerie-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `menagerie-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every directory makeTempDir made in this process. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Files to drop into the copy's files/ folders, by path relative to files/ (e.g. "dashboards/red.json"). */
