@@ -10,11 +10,12 @@
  * the figure the tests compute from values and fit the laptop budget.
  *   scripts/render-upstream.sh UPSTREAM_DIR [ENVIRONMENT...]
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DATASOURCE_UID, NAMESPACE, OTEL_ENV, RELEASE, SERVER, STACK } from '@menagerie/telemetry/contract';
 import { parse } from 'yaml';
-import { makeTempDir, umbrellaCopy } from '../charts.ts';
+import { removeTempDirs, umbrellaCopy } from '../charts.ts';
 import { helm, helmLint, helmTemplate } from '../helm.ts';
 import { effectiveValues, readHelmfile, releaseValuesFiles } from '../helmfile.ts';
 import {
@@ -52,6 +53,8 @@ const environments = environmentArgs.length ? environmentArgs : Object.keys(helm
 const release = helmfile.releases.find((candidate) => candidate.name === RELEASE);
 if (!release) throw new Error(`helmfile.yaml has no release ${RELEASE}`);
 
+// The rendered manifests stay for inspection; the chart copies go at the end.
+const outputDir = mkdtempSync(path.join(tmpdir(), 'menagerie-full-render-'));
 let failures = 0;
 const check = (ok: boolean, line: string) => {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${line}`);
@@ -91,7 +94,7 @@ for (const environment of environments) {
   const valuesFiles = await releaseValuesFiles(helmfile, release, environment);
   const options = { release: RELEASE, namespace: release.namespace, valuesFiles };
   const rendered = await helmTemplate(chartDir, options);
-  const out = path.join(makeTempDir('render'), `menagerie-${environment}.yaml`);
+  const out = path.join(outputDir, `menagerie-${environment}.yaml`);
   writeFileSync(out, rendered);
   const objects = parseManifests(rendered);
   const kinds = new Map<string, number>();
@@ -224,5 +227,6 @@ const crdCount = crds.ok ? ofKind(parseManifests(crds.stdout), 'CustomResourceDe
 console.log(`\n== prometheus-operator-crds: ${crds.ok ? `${crdCount} CRDs rendered` : crds.stderr}`);
 if (!crds.ok || crdCount === 0) failures += 1;
 
+removeTempDirs();
 console.log(failures === 0 ? '\nall checks passed' : `\n${failures} checks failed`);
 process.exit(failures === 0 ? 0 : 1);
