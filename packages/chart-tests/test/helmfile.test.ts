@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { isLocalDependency, REPO_ROOT, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
+import {
+  effectiveValues,
+  type Helmfile,
+  type HelmfileRelease,
+  readHelmfile,
+  releaseValuesFiles,
+  renderGotmpl,
+  stateValues,
+} from '../src/helmfile.ts';
+import { findObject } from '../src/manifests.ts';
+import { readValues, valueAt } from '../src/values.ts';
+import { allSchemaProblems, render } from './support/render.ts';
+
+const CRDS_RELEASE = 'prometheus-operator-crds';
+
+describe('helmfile.yaml', () => {
+  let helmfile: Helmfile;
+  let umbrella: HelmfileRelease;
+
+  before(() => {
+    helmfile = readHelmfile();
+    const found = helmfile.releases.find((release) => release.name === RELEASE);
+    if (!found) throw new Error(`no release ${RELEASE}`);
+    umbrella = found;
+  });
+
+  it('installs the umbrella from the repository as the contract release, in the contract namespace', () => {
+    expect(umbrella.chart).to.equal('./charts/menagerie');
+    expect(path.resolve(REPO_ROOT, umbrella.chart)).to.equal(UMBRELLA_DIR);
+    expect(umbrella.namespace).to.equal(NAMESPACE);
+  });
+
+  it('installs the prometheus-operator CRDs first, as a release of their own the umbrella needs', () => {
+    const crds = helmfile.releases.find((release) => release.name === CRDS_RELEASE);
+    expect(crds?.chart).to.equal(`prometheus-community/${CRDS_RELEASE}`);
+    expect(crds?.version).to.match(/^\d+\.\d+\.\d+$/);
+    expect(umbrella.needs).to.deep.equal([`${crds?.namespace}/${CRDS_RELEASE}`]);
+    const kps = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
+      'kube-prometheus-stack',
+      'crds',
+    ]);
+    expect(kps).to.deep.equal({ enabled: false });
+  });
+
+  it('knows a repository for every remote chart, at the URL Chart.yaml locks', () => {
+    const repositories = new Map(
+      helmfile.repositories.map((repository) => [repository.name, repository.url]),
+    );
+    for (const release of helmfile.releases.filter((each) => !each.chart.startsWith('./'))) {
+      expect(repositories.has(release.chart.split('/')[0] ?? ''), release.chart).to.equal(true);
+    }
+    const urls = new Set(repositories.values());
+    for (const dependency of (readChart(UMBRELLA_DIR).dependencies ?? []).filter(
+      (d) => !isLocalDependency(d),
+    )) {
+      expect(urls.has(dependency.repository), `${dependency.name} from ${dependency.repository}`).to.equal(
+        true,
+      );
+    }
+  });
+
+  it('waits, and rolls a failed release back, by default', () => {
+    expect(helmfile.helmDefaults).to.deep.include({
+      wait: true,
+      waitForJobs: true,
+      atomic: true,
+      createNamespace: true,
+    });
+    expect(helmfile.helmDefaults.timeout).to.be.at.least(600);
+  });
+
+  it('refers only to values files and hook scripts that exist', () => {
+    for (const release of helmfile.releases) {
+      for (const entry of release.values ?? []) {
+        if (typeof entry === 'string') expect(existsSync(path.join(REPO_ROOT, entry)), entry).to.equal(true);
+      }
+      for (const hook of release.hooks ?? [])
+        expect(existsSync(path.join(REPO_ROOT, hook.command))).to.equal(true);
+    }
+    for (const [name, environment] of Object.entries(helmfile.environments)) {
+      for (const entry of environment.values ?? []) {
+        if (typeof entry === 'string')
+          expect(existsSync(path.join(REPO_ROOT, entry)), `${name}: ${entry}`).to.equal(true);
+      }
+    }
+  });
+
+  it("creates the paging Secret the chart's Alertmanager mounts, in the release namespace", () => {
+    const [hook] = umbrella.hooks ?? [];
+    const paging = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['alerting', 'pagingSecret']);
+    expect(hook?.events).to.deep.equal(['presync']);
+    expect(hook?.args).to.deep.equal([umbrella.namespace, ...Object.values(paging as object)]);
+  });
+
+  it('has the default and ci environments, and alloy', () => {
+    expect(Object.keys(helmfile.environments)).to.include.members(['default', 'ci', 'alloy']);
+  });
+
+  for (const environment of ['default', 'ci', 'alloy']) {
+    it(`renders the umbrella with the values the ${environment} environment passes to helm`, async () => {
+      const valuesFiles = await releaseValuesFiles(helmfile, umbrella, environment);
+      const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
+      expect(allSchemaProblems(objects)).to.deep.equal([]);
+      const values = effectiveValues(UMBRELLA_DIR, valuesFiles);
+      const collector = stateValues(helmfile, environment).logCollector;
+      expect(valueAt(values, ['promtail', 'enabled'])).to.equal(collector === 'promtail');
+      expect(valueAt(values, ['alloy', 'enabled'])).to.equal(collector === 'alloy');
+      expect(findObject(objects, 'Deployment', 'menagerie-server')).to.not.equal(undefined);
+    });
+  }
+
+  it('switches the log collector with one state value, and rejects an unknown one', async () => {
+    const file = path.join(REPO_ROOT, 'deploy/helmfile/values/log-collector.yaml.gotmpl');
+    expect(parse(await renderGotmpl(file, { logCollector: 'alloy' }))).to.deep.equal({
+      promtail: { enabled: false },
+      alloy: { enabled: true },
+    });
+    expect(stateValues(helmfile, 'alloy').logCollector).to.equal('alloy');
+    expect(stateValues(helmfile, 'default').logCollector).to.equal('promtail');
+    let message = '';
+    await renderGotmpl(file, { logCollector: 'fluentd' }).catch((error: Error) => {
+      message = error.message;
+    });
+    expect(message).to.include('logCollector must be promtail or alloy');
+  });
+
+  it("applies the ci environment's own chart values", async () => {
+    const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'ci'));
+    expect(valueAt(values, ['loki', 'singleBinary', 'persistence', 'enabled'])).to.equal(false);
+    const defaults = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'default'));
+    expect(valueAt(defaults, ['loki', 'singleBinary', 'persistence', 'size'])).to.equal('2Gi');
+  });
+});
+
+describe('deploy/kind/cluster.yaml', () => {
+  const cluster = parse(readFileSync(path.join(REPO_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
+  const kindValues = readValues(path.join(REPO_ROOT, 'deploy/helmfile/values/kind.yaml'));
+
+  it('runs one node on a Kubernetes image pinned by digest', () => {
+    expect(cluster.kind).to.equal('Cluster');
+    expect(cluster.nodes).to.have.length(1);
+    expect(cluster.nodes[0].image).to.match(/^kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('publishes exactly the node ports the kind values give Grafana, Prometheus and Alertmanager, on loopback', () => {
+    const nodePorts = [
+      valueAt(kindValues, ['grafana', 'service', 'nodePort']),
+      valueAt(kindValues, ['kube-prometheus-stack', 'prometheus', 'service', 'nodePort']),
+      valueAt(kindValues, ['kube-prometheus-stack', 'alertmanager', 'service', 'nodePort']),
+    ];
+    const mappings = cluster.nodes[0].extraPortMappings as { containerPort: number; listenAddress: string }[];
+    expect(mappings.map((mapping) => mapping.containerPort)).to.have.members(nodePorts as number[]);
+    for (const mapping of mappings) expect(mapping.listenAddress).to.equal('127.0.0.1');
+    for (const service of [
+      ['grafana'],
+      ['kube-prometheus-stack', 'prometheus'],
+      ['kube-prometheus-stack', 'alertmanager'],
+    ]) {
+      expect(valueAt(kindValues, [...service, 'service', 'type']), service.join('.')).to.equal('NodePort');
+    }
+  });
+});

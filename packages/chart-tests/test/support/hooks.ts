@@ -1,0 +1,8 @@
+import { removeTempDirs } from '../../src/charts.ts';
+
+/** Mocha root hooks (loaded by .mocharc.json): the tests' temp chart copies go when the run ends. */
+export const mochaHooks = {
+  afterAll(): void {
+    removeTempDirs();
+  },
+};

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Tears down what scripts/kind-up.sh built: the kind cluster, and with it every
+# release, volume and loaded image in it.
+#   scripts/kind-down.sh            delete the cluster
+#   scripts/kind-down.sh --images   also remove the two app images from Docker
+set -euo pipefail
+source "$(dirname "$0")/lib/toolchain.sh"
+source "$(dirname "$0")/lib/stack.sh"
+
+remove_images=false
+case "${1:-}" in
+  "") ;;
+  --images) remove_images=true ;;
+  *) die "usage: $0 [--images]" ;;
+esac
+command -v kind >/dev/null || die "kind is not installed, so there is no kind cluster to delete"
+
+if kind get clusters 2>/dev/null | grep -qx "$MENAGERIE_CLUSTER"; then
+  log "deleting the kind cluster $MENAGERIE_CLUSTER"
+  kind delete cluster --name "$MENAGERIE_CLUSTER"
+else
+  log "no kind cluster named $MENAGERIE_CLUSTER: nothing to delete"
+fi
+
+if $remove_images; then
+  command -v docker >/dev/null || die "docker is not installed: cannot remove the images"
+  for chart in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
+    image="$chart:$(chart_app_version "$MENAGERIE_ROOT/charts/$chart")"
+    if docker image inspect "$image" >/dev/null 2>&1; then
+      docker image rm "$image" >/dev/null && log "removed image $image"
+    fi
+  done
+fi
+log "done"

