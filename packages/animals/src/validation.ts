@@ -35,7 +35,8 @@ export const LEGS_FOR_SPECIES = 'legs.species';
 // passed the type and range checks, so "4" yields one issue, not two.
 const legsMatchSpecies: Joi.CustomValidator<number> = (legs, helpers) => {
   const species: unknown = (helpers.state.ancestors as Record<string, unknown>[])[0]?.species;
-  const inRange = legs >= 0 && legs <= LEGS_MAX; // out of range is already reported
+  // A count that is out of range or fractional is already reported.
+  const inRange = Number.isInteger(legs) && legs >= 0 && legs <= LEGS_MAX;
   if (inRange && isSpecies(species) && legs !== SPECIES_LEGS[species]) {
     return helpers.error(LEGS_FOR_SPECIES, { species, expected: SPECIES_LEGS[species] });
   }

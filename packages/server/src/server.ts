@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   createLogger,
   disabledTracing,
@@ -12,6 +13,7 @@ import {
 
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
+import { errorBody } from './http/errors.ts';
 import { faultInjector } from './profile/faults.ts';
 import { loadBehaviourProfile } from './profile/load.ts';
 import { NO_FAULTS } from './profile/profile.ts';
@@ -39,6 +41,26 @@ export interface RunningServer {
   readonly store: AnimalStore;
   /** Readiness off, stop accepting, let in-flight requests finish (within the grace period), flush spans and logs. */
   close(): Promise<void>;
+}
+
+/**
+ * Requests Node's HTTP parser refuses (an unknown method, a malformed request
+ * line, oversized headers) never reach Koa; they still get a JSON error.
+ */
+function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request Header Fields Too Large']
+      : [400, 'bad_request', 'Bad Request'];
+  const body = JSON.stringify(errorBody(status, code, 'the request could not be parsed'));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -75,6 +97,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
 
   const server: Server = createServer(app.callback());
+  server.on('clientError', answerParserError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, options.host, () => {

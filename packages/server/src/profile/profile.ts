@@ -73,7 +73,7 @@ export function parseBehaviourProfile(input: unknown, source: string): Behaviour
  */
 export const DEFAULT_BEHAVIOUR_PROFILE: BehaviourProfile = {
   species: {
-    tortoise: { latency: { medianMs: 300, p99Ms: 1800 } },
+    tortoise: { latency: { medianMs: 300, p99Ms: 2000 } },
     penguin: { latency: { medianMs: 100, p99Ms: 1200 } },
     snake: { latency: { medianMs: 200, p99Ms: 600 } },
     platypus: { errors: { rate: 0.03, status: 500 } },

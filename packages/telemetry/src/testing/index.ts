@@ -1,1 +1,2 @@
 export * from './otlp-receiver.ts';
+export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';

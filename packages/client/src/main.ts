@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { startClient } from './client.ts';
+import { ConfigError, clientConfigFromEnv } from './config.ts';
+
+let client: Awaited<ReturnType<typeof startClient>>;
+try {
+  client = await startClient({ config: clientConfigFromEnv() });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`menagerie-client: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+const stop = () => {
+  client.stop().then(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+await client.finished;
+process.exit(0);

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { supervise } from './processes.ts';
+import { localStack } from './stack.ts';
+
+const specs = localStack();
+console.log('Menagerie, local stack (Ctrl-C stops it):');
+for (const spec of specs) {
+  for (const [what, url] of Object.entries(spec.urls ?? {})) console.log(`  ${what.padEnd(16)} ${url}`);
+}
+const stack = supervise(specs);
+process.once('SIGINT', () => stack.stop('SIGTERM'));
+process.once('SIGTERM', () => stack.stop('SIGTERM'));
+process.exitCode = await stack.exited;
