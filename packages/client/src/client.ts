@@ -133,7 +133,9 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     duration_s: config.durationSeconds ?? 'until stopped',
     max_in_flight: config.maxInFlight,
     request_timeout_ms: config.requestTimeoutMs,
-    traces: tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)',
+    traces: config.telemetry
+      ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
+      : 'not exported (TELEMETRY=off)',
     telemetry: config.telemetry ? 'on' : 'off',
     version: config.version,
   });

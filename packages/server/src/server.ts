@@ -112,7 +112,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   log.info(`${tracing.serviceName} listening on port ${port}`, {
     port,
     url,
-    traces: tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)',
+    traces: config.telemetry
+      ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
+      : 'not exported (TELEMETRY=off)',
     telemetry: config.telemetry ? 'on' : 'off',
     faults: config.faults ? 'on' : 'off',
     behaviour_profile: config.faults ? (config.behaviourProfilePath ?? 'built-in defaults') : 'none (FAULTS=off)',
