@@ -48,15 +48,10 @@ const legsMatchSpecies: Joi.CustomValidator<number> = (legs, helpers) => {
  * space; unknown keys are rejected; every problem is reported, not the first.
  */
 export const animalSchema = Joi.object<AnimalInput>({
-  name: Joi.string()
-    .min(1)
-    .max(NAME_MAX_LENGTH)
-    .pattern(NAME_PATTERN)
-    .required()
-    .messages({
-      'string.pattern.base':
-        '"name" may contain only letters, digits, spaces, hyphens and apostrophes, with at least one letter or digit',
-    }),
+  name: Joi.string().min(1).max(NAME_MAX_LENGTH).pattern(NAME_PATTERN).required().messages({
+    'string.pattern.base':
+      '"name" may contain only letters, digits, spaces, hyphens and apostrophes, with at least one letter or digit',
+  }),
   species: Joi.string()
     .valid(...SPECIES)
     .required()

@@ -19,7 +19,15 @@ describe('animal validation', () => {
   });
 
   it('has horses and dogs on exactly 4 legs, birds on 2, snakes on 0, spiders on 8', () => {
-    expect(SPECIES_LEGS).to.include({ horse: 4, dog: 4, chicken: 2, parrot: 2, penguin: 2, snake: 0, spider: 8 });
+    expect(SPECIES_LEGS).to.include({
+      horse: 4,
+      dog: 4,
+      chicken: 2,
+      parrot: 2,
+      penguin: 2,
+      snake: 0,
+      spider: 8,
+    });
   });
 
   it('rejects every wrong leg count for every species with one issue naming the rule', () => {
@@ -31,15 +39,25 @@ describe('animal validation', () => {
         if (!result.ok) {
           expect(result.issues).to.have.length(1);
           expect(result.issues[0]).to.include({ field: 'legs', reason: LEGS_FOR_SPECIES });
-          expect(result.issues[0]?.message).to.equal(`"legs" must be ${SPECIES_LEGS[species]} for a ${species}`);
+          expect(result.issues[0]?.message).to.equal(
+            `"legs" must be ${SPECIES_LEGS[species]} for a ${species}`,
+          );
         }
       }
     }
   });
 
   const table: [string, unknown, { field: string; reason: string; path: string }[]][] = [
-    ['unknown species', { ...ok, species: 'unicorn' }, [{ field: 'species', reason: 'any.only', path: 'species' }]],
-    ['species in another case', { ...ok, species: 'Dog' }, [{ field: 'species', reason: 'any.only', path: 'species' }]],
+    [
+      'unknown species',
+      { ...ok, species: 'unicorn' },
+      [{ field: 'species', reason: 'any.only', path: 'species' }],
+    ],
+    [
+      'species in another case',
+      { ...ok, species: 'Dog' },
+      [{ field: 'species', reason: 'any.only', path: 'species' }],
+    ],
     ['legs as a string', { ...ok, legs: '4' }, [{ field: 'legs', reason: 'number.base', path: 'legs' }]],
     ['fractional legs', { ...ok, legs: 4.5 }, [{ field: 'legs', reason: 'number.integer', path: 'legs' }]],
     ['negative legs', { ...ok, legs: -4 }, [{ field: 'legs', reason: 'number.min', path: 'legs' }]],
@@ -49,8 +67,16 @@ describe('animal validation', () => {
     ['name as a number', { ...ok, name: 7 }, [{ field: 'name', reason: 'string.base', path: 'name' }]],
     ['empty name', { ...ok, name: '' }, [{ field: 'name', reason: 'string.empty', path: 'name' }]],
     ['blank name', { ...ok, name: '   ' }, [{ field: 'name', reason: 'string.pattern.base', path: 'name' }]],
-    ['name with markup', { ...ok, name: '<b>' }, [{ field: 'name', reason: 'string.pattern.base', path: 'name' }]],
-    ['name with a newline', { ...ok, name: 'A\nB' }, [{ field: 'name', reason: 'string.pattern.base', path: 'name' }]],
+    [
+      'name with markup',
+      { ...ok, name: '<b>' },
+      [{ field: 'name', reason: 'string.pattern.base', path: 'name' }],
+    ],
+    [
+      'name with a newline',
+      { ...ok, name: 'A\nB' },
+      [{ field: 'name', reason: 'string.pattern.base', path: 'name' }],
+    ],
     [
       'name too long',
       { ...ok, name: 'a'.repeat(NAME_MAX_LENGTH + 1) },
@@ -60,7 +86,11 @@ describe('animal validation', () => {
     ['negative age', { ...ok, age: -1 }, [{ field: 'age', reason: 'number.min', path: 'age' }]],
     ['age as a string', { ...ok, age: '3' }, [{ field: 'age', reason: 'number.base', path: 'age' }]],
     ['missing name', { species: 'dog', legs: 4 }, [{ field: 'name', reason: 'any.required', path: 'name' }]],
-    ['unknown field', { ...ok, colour: 'red' }, [{ field: UNKNOWN_FIELD, reason: 'object.unknown', path: 'colour' }]],
+    [
+      'unknown field',
+      { ...ok, colour: 'red' },
+      [{ field: UNKNOWN_FIELD, reason: 'object.unknown', path: 'colour' }],
+    ],
     [
       'constructor key',
       { ...ok, constructor: { prototype: {} } },
@@ -83,7 +113,15 @@ describe('animal validation', () => {
   });
 
   it('accepts names in any script with digits, spaces, hyphens and apostrophes', () => {
-    for (const name of ['José-María', "O'Neil", 'D’Artagnan', 'Ньютон 2', '小白', 'Zoë', 'a'.repeat(NAME_MAX_LENGTH)]) {
+    for (const name of [
+      'José-María',
+      "O'Neil",
+      'D’Artagnan',
+      'Ньютон 2',
+      '小白',
+      'Zoë',
+      'a'.repeat(NAME_MAX_LENGTH),
+    ]) {
       expect(validateAnimal({ ...ok, name }).ok, name).to.equal(true);
     }
   });

@@ -153,7 +153,9 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     stopping ??= (async () => {
       loop.stop();
       clearInterval(progress);
-      const drainLimit = new Promise<void>((resolve) => setTimeout(resolve, config.requestTimeoutMs + 1000).unref());
+      const drainLimit = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.requestTimeoutMs + 1000).unref(),
+      );
       await Promise.race([loop.drained(), drainLimit]);
       const summary = stats.total();
       log.info('summary', { ...summaryFields(summary, config.rate), scheduled: loop.scheduled });
@@ -168,5 +170,5 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
   };
   void scheduleEnded.then(stop);
 
-  return { port, log, finished, stop: () => (stopping ?? stop()) };
+  return { port, log, finished, stop: () => stopping ?? stop() };
 }

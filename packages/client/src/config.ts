@@ -27,7 +27,9 @@ export class ConfigError extends Error {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -41,7 +43,12 @@ function numberEnv(
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   const kind = rule.integer ? 'an integer' : 'a number';
-  if (!Number.isFinite(value) || (rule.integer && !Number.isInteger(value)) || value < rule.min || value > rule.max) {
+  if (
+    !Number.isFinite(value) ||
+    (rule.integer && !Number.isInteger(value)) ||
+    value < rule.min ||
+    value > rule.max
+  ) {
     throw new ConfigError(`${name}="${raw}" must be ${kind} from ${rule.min} to ${rule.max}`);
   }
   return value;

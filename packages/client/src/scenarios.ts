@@ -1,10 +1,4 @@
-import {
-  LEGS_MAX,
-  NAME_MAX_LENGTH,
-  SPECIES,
-  SPECIES_LEGS,
-  type Species,
-} from '@menagerie/animals';
+import { LEGS_MAX, NAME_MAX_LENGTH, SPECIES, SPECIES_LEGS, type Species } from '@menagerie/animals';
 import { ROUTE } from '@menagerie/telemetry';
 
 /**
@@ -85,7 +79,20 @@ export interface RequestPlan {
 
 export type Random = () => number;
 
-const NAMES = ['Rex', 'Bella', 'Ziggy', 'Mia', 'Olga', 'José', 'Ōkami', 'Zoë', "D'Artagnan", 'Jean-Luc', 'Ньютон', '小白'];
+const NAMES = [
+  'Rex',
+  'Bella',
+  'Ziggy',
+  'Mia',
+  'Olga',
+  'José',
+  'Ōkami',
+  'Zoë',
+  "D'Artagnan",
+  'Jean-Luc',
+  'Ньютон',
+  '小白',
+];
 
 const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length)] as T;
 
@@ -149,7 +156,10 @@ export function planRequest(scenario: Scenario, random: Random, knownId: string 
       return post(json({ ...animal, species: pick(['unicorn', 'dragon', 'griffin', 'dodo'], random) }));
     case 'invalid_name':
       return post(
-        json({ ...animal, name: pick(['', '   ', '<script>', 'R2-D2!', 'x'.repeat(NAME_MAX_LENGTH + 1)], random) }),
+        json({
+          ...animal,
+          name: pick(['', '   ', '<script>', 'R2-D2!', 'x'.repeat(NAME_MAX_LENGTH + 1)], random),
+        }),
         animal.species,
       );
     case 'wrong_type':
@@ -175,7 +185,9 @@ export function planRequest(scenario: Scenario, random: Random, knownId: string 
     case 'unknown_field':
       return post(json({ ...animal, colour: 'brown' }), animal.species);
     case 'malformed_json':
-      return post(pick(['{"name": "Rex", "species": "dog", "legs": 4', "{'name': 'Rex'}", 'not json'], random));
+      return post(
+        pick(['{"name": "Rex", "species": "dog", "legs": 4', "{'name': 'Rex'}", 'not json'], random),
+      );
     case 'wrong_content_type':
       return post(json(animal), animal.species, 'text/plain');
     case 'array_body':

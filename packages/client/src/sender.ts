@@ -25,7 +25,14 @@ export interface SendResult {
 export type Send = (plan: RequestPlan) => Promise<SendResult>;
 
 /** Network errors worth another try; a timeout is not retried (the server may still be working on it). */
-export const RETRY_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+export const RETRY_ERROR_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+];
 export const RETRY_STATUS_CODES = [503];
 export const RETRY_LIMIT = 2;
 
@@ -86,7 +93,12 @@ export function createSender(options: {
         const { status, createdId } = await request(plan, {});
         return { outcome: outcomeOfStatus(status), status, createdId, traceId: undefined };
       } catch (error) {
-        return { outcome: outcomeOfError(error), status: undefined, createdId: undefined, traceId: undefined };
+        return {
+          outcome: outcomeOfError(error),
+          status: undefined,
+          createdId: undefined,
+          traceId: undefined,
+        };
       }
     };
   }

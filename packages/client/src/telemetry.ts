@@ -32,7 +32,10 @@ export interface ClientMetrics {
   onSpansDropped: (reason: SpanDropReason, count: number) => void;
 }
 
-export function createClientMetrics(build: { version: string; revision: string }, targetRate: number): ClientMetrics {
+export function createClientMetrics(
+  build: { version: string; revision: string },
+  targetRate: number,
+): ClientMetrics {
   const { registry, common } = createRegistry(build);
   const m = createMetricSet(registry, CLIENT_METRICS, { exemplars: true });
   m.targetRate.set(targetRate);
@@ -48,7 +51,8 @@ export function createClientMetrics(build: { version: string; revision: string }
       scheduled: () => m.requestsScheduled.inc(),
       unsent: (reason) => unsent(reason).inc(),
       inFlight: (delta) => m.requestsInFlight.inc(delta),
-      answered: (scenario, outcome, seconds, traceId) => duration.observe([scenario, outcome], seconds, traceId),
+      answered: (scenario, outcome, seconds, traceId) =>
+        duration.observe([scenario, outcome], seconds, traceId),
     },
   };
 }

@@ -37,7 +37,8 @@ export function supervise(
   let exitCode = 0;
   const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
     stopping = true;
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   const exits = specs.map((spec) => {
     const child = spawn(spec.command, spec.args, {

@@ -21,7 +21,9 @@ export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
 /** The version in this package's package.json (dist/ and src/ are both one level down). */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 

@@ -7,8 +7,8 @@ import {
   type Logger,
   SERVER,
   type SpanExporter,
-  type Tracing,
   startTracing,
+  type Tracing,
 } from '@menagerie/telemetry';
 
 import { createApp } from './app.ts';
@@ -117,7 +117,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       : 'not exported (TELEMETRY=off)',
     telemetry: config.telemetry ? 'on' : 'off',
     faults: config.faults ? 'on' : 'off',
-    behaviour_profile: config.faults ? (config.behaviourProfilePath ?? 'built-in defaults') : 'none (FAULTS=off)',
+    behaviour_profile: config.faults
+      ? (config.behaviourProfilePath ?? 'built-in defaults')
+      : 'none (FAULTS=off)',
     store_capacity: config.storeCapacity,
     version: config.version,
   });

@@ -1,6 +1,6 @@
 import type { Species } from '@menagerie/animals';
 import type { IssueField } from '@menagerie/animals/validation';
-import { type Attributes, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Registry } from '@menagerie/telemetry';
 import {
   createMetricSet,
   createRegistry,
@@ -12,7 +12,7 @@ import {
   SERVER_METRICS,
   type SpanDropReason,
 } from '@menagerie/telemetry';
-import type { Registry } from '@menagerie/telemetry';
+import { type Attributes, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 
 export type FaultKind = 'delay' | 'error';
 export type SpeciesLabel = Species | 'unknown';
@@ -58,7 +58,10 @@ export interface ServerMetrics {
   onSpansDropped: (reason: SpanDropReason, count: number) => void;
 }
 
-export function createServerMetrics(build: { version: string; revision: string }, capacity: number): ServerMetrics {
+export function createServerMetrics(
+  build: { version: string; revision: string },
+  capacity: number,
+): ServerMetrics {
   const { registry, common } = createRegistry(build);
   const metrics = createMetricSet(registry, SERVER_METRICS, { exemplars: true });
   metrics.storeCapacity.set(capacity);
@@ -75,34 +78,44 @@ export function createServerMetrics(build: { version: string; revision: string }
 
 export function recordingTelemetry(tracer: Tracer, server: ServerMetrics): ServerTelemetry {
   const { metrics } = server;
-  const registrationDuration = durationRecorder(metrics.animalDuration, SERVER_METRICS.animalDuration.labels, true);
-  const validationFailure = labelChildren((field, reason) => metrics.validationFailures.labels(field, reason));
+  const registrationDuration = durationRecorder(
+    metrics.animalDuration,
+    SERVER_METRICS.animalDuration.labels,
+    true,
+  );
+  const validationFailure = labelChildren((field, reason) =>
+    metrics.validationFailures.labels(field, reason),
+  );
   const fault = labelChildren((species, kind) => metrics.faultsInjected.labels(species, kind));
   return {
     enabled: true,
     span<T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T {
-      return tracer.startActiveSpan(name, options.attributes ? { attributes: options.attributes } : {}, (span) => {
-        const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
-        const finish = (value: Awaited<T>) => {
-          const failure = options.failure?.(value);
-          if (failure !== undefined) fail(failure);
-          span.end();
-          return value;
-        };
-        const abort = (error: unknown): never => {
-          fail(error instanceof Error ? error.message : String(error));
-          span.end();
-          throw error;
-        };
-        let result: T;
-        try {
-          result = work();
-        } catch (error) {
-          return abort(error);
-        }
-        if (result instanceof Promise) return result.then(finish, abort) as T;
-        return finish(result as Awaited<T>) as T;
-      });
+      return tracer.startActiveSpan(
+        name,
+        options.attributes ? { attributes: options.attributes } : {},
+        (span) => {
+          const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
+          const finish = (value: Awaited<T>) => {
+            const failure = options.failure?.(value);
+            if (failure !== undefined) fail(failure);
+            span.end();
+            return value;
+          };
+          const abort = (error: unknown): never => {
+            fail(error instanceof Error ? error.message : String(error));
+            span.end();
+            throw error;
+          };
+          let result: T;
+          try {
+            result = work();
+          } catch (error) {
+            return abort(error);
+          }
+          if (result instanceof Promise) return result.then(finish, abort) as T;
+          return finish(result as Awaited<T>) as T;
+        },
+      );
     },
     validationFailed(issues) {
       for (const issue of issues) validationFailure(issue.field, issue.reason).inc();

@@ -41,10 +41,13 @@ describe('server API', () => {
   it('answers 400 naming each failed field', async () => {
     const reply = await postJson(server.url, { name: '', species: 'horse', legs: 3, wings: 2 });
     expect(reply.status).to.equal(400);
-    const error = (reply.json as { error: { code: string; details: { field: string; reason: string }[] } }).error;
+    const error = (reply.json as { error: { code: string; details: { field: string; reason: string }[] } })
+      .error;
     expect(error.code).to.equal('invalid_animal');
     expect(error.details.map((d) => d.field)).to.have.members(['name', 'legs', 'wings']);
-    expect(server.logs.some((l) => l.level === 'warn' && l.msg === 'animal rejected by validation')).to.equal(true);
+    expect(server.logs.some((l) => l.level === 'warn' && l.msg === 'animal rejected by validation')).to.equal(
+      true,
+    );
   });
 
   it('answers bad queries, unknown ids, unknown paths and wrong methods with JSON errors', async () => {
@@ -59,7 +62,9 @@ describe('server API', () => {
     for (const [options, status, code] of cases) {
       const reply = await send(server.url, options);
       expect(reply.status, JSON.stringify(options)).to.equal(status);
-      expect(reply.json).to.deep.include({ error: { ...(reply.json as { error: object }).error, status, code } });
+      expect(reply.json).to.deep.include({
+        error: { ...(reply.json as { error: object }).error, status, code },
+      });
       expect(reply.headers['content-type']).to.match(/^application\/json/);
     }
     const wrongMethod = await send(server.url, { path: '/animals', method: 'DELETE' });
@@ -107,7 +112,10 @@ describe('server with a behaviour profile', () => {
   );
 
   it('injects the 5xx the profile asks for, logs it at error and counts it', async () => {
-    const server = await startTestServer({ faults: true, behaviourProfilePath: profile }, { random: seededRandom(1) });
+    const server = await startTestServer(
+      { faults: true, behaviourProfilePath: profile },
+      { random: seededRandom(1) },
+    );
     try {
       const reply = await postJson(server.url, { name: 'Perry', species: 'platypus', legs: 4 });
       expect(reply.status).to.equal(500);
@@ -123,7 +131,10 @@ describe('server with a behaviour profile', () => {
         (s) => s.labels.outcome === 'failed',
       );
       expect(failed?.labels.species).to.equal('platypus');
-      expect(server.logs.find((l) => l.msg === 'injected fault')).to.include({ level: 'error', species: 'platypus' });
+      expect(server.logs.find((l) => l.msg === 'injected fault')).to.include({
+        level: 'error',
+        species: 'platypus',
+      });
     } finally {
       await server.close();
     }
@@ -132,7 +143,9 @@ describe('server with a behaviour profile', () => {
   it('injects nothing with FAULTS=off', async () => {
     const server = await startTestServer({ faults: false, behaviourProfilePath: profile });
     try {
-      expect((await postJson(server.url, { name: 'Perry', species: 'platypus', legs: 4 })).status).to.equal(201);
+      expect((await postJson(server.url, { name: 'Perry', species: 'platypus', legs: 4 })).status).to.equal(
+        201,
+      );
     } finally {
       await server.close();
     }

@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { SERVER } from '@menagerie/telemetry';
+import { expect } from 'chai';
 import { ConfigError, DEFAULT_STORE_CAPACITY, packageVersion, serverConfigFromEnv } from '../src/index.ts';
 
 describe('server configuration', () => {

@@ -107,7 +107,8 @@ export function samples(text: string, name: string): { labels: Record<string, st
     const match = /^[^{ ]+(?:\{(.*)\})? (\S+)/.exec(line);
     if (!match) continue;
     const labels: Record<string, string> = {};
-    for (const [, k, v] of (match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k as string] = v as string;
+    for (const [, k, v] of (match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[k as string] = v as string;
     out.push({ labels, value: Number(match[2]) });
   }
   return out;

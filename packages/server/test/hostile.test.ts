@@ -1,4 +1,11 @@
-import { KNOWN_METHODS, OTHER_METHOD, PATHS, ROUTE, SERVER_METRICS, UNMATCHED_ROUTE } from '@menagerie/telemetry';
+import {
+  KNOWN_METHODS,
+  OTHER_METHOD,
+  PATHS,
+  ROUTE,
+  SERVER_METRICS,
+  UNMATCHED_ROUTE,
+} from '@menagerie/telemetry';
 import { expect } from 'chai';
 import { BODY_LIMIT_BYTES } from '../src/http/json-body.ts';
 import { type Reply, samples, send, sendRaw, startTestServer, type TestServer } from './helpers.ts';
@@ -24,7 +31,12 @@ const hostileBodies: [string, Record<string, string>, string | Buffer, number][]
   ['single quotes', { 'content-type': JSON_TYPE }, "{'name': 'Rex'}", 400],
   ['trailing garbage', { 'content-type': JSON_TYPE }, `${rex} x`, 400],
   ['invalid UTF-8', { 'content-type': JSON_TYPE }, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400],
-  ['a lone surrogate escape', { 'content-type': JSON_TYPE }, '{"name":"\\ud800","species":"dog","legs":4}', 400],
+  [
+    'a lone surrogate escape',
+    { 'content-type': JSON_TYPE },
+    '{"name":"\\ud800","species":"dog","legs":4}',
+    400,
+  ],
   ['a JSON array', { 'content-type': JSON_TYPE }, `[${rex}]`, 400],
   ['a JSON string', { 'content-type': JSON_TYPE }, '"Rex"', 400],
   ['a JSON number', { 'content-type': JSON_TYPE }, '4', 400],
@@ -45,9 +57,24 @@ const hostileBodies: [string, Record<string, string>, string | Buffer, number][]
     400,
   ],
   ['legs as a string', { 'content-type': JSON_TYPE }, '{"name":"Rex","species":"dog","legs":"4"}', 400],
-  ['legs as a huge number', { 'content-type': JSON_TYPE }, '{"name":"Rex","species":"dog","legs":1e400}', 400],
-  ['a huge name', { 'content-type': JSON_TYPE }, JSON.stringify({ name: 'a'.repeat(10_000), species: 'dog', legs: 4 }), 400],
-  ['a species that is an object', { 'content-type': JSON_TYPE }, '{"name":"Rex","species":{"$ne":1},"legs":4}', 400],
+  [
+    'legs as a huge number',
+    { 'content-type': JSON_TYPE },
+    '{"name":"Rex","species":"dog","legs":1e400}',
+    400,
+  ],
+  [
+    'a huge name',
+    { 'content-type': JSON_TYPE },
+    JSON.stringify({ name: 'a'.repeat(10_000), species: 'dog', legs: 4 }),
+    400,
+  ],
+  [
+    'a species that is an object',
+    { 'content-type': JSON_TYPE },
+    '{"name":"Rex","species":{"$ne":1},"legs":4}',
+    400,
+  ],
 ];
 
 function expectJsonError(reply: Reply, status: number, what: string): void {
@@ -80,7 +107,11 @@ describe('hostile input', () => {
   });
 
   it('answers requests the HTTP parser refuses with a JSON 400', async () => {
-    for (const raw of ['FOO /animals HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /animals HTTP/9.9\r\n\r\n', 'nonsense\r\n\r\n']) {
+    for (const raw of [
+      'FOO /animals HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /animals HTTP/9.9\r\n\r\n',
+      'nonsense\r\n\r\n',
+    ]) {
       const response = await sendRaw(server.port, raw);
       expect(response, raw).to.match(/^HTTP\/1\.1 400 /);
       expect(response).to.match(/Content-Type: application\/json/);
@@ -101,12 +132,25 @@ describe('hostile input', () => {
       '/ANIMALS',
       ...Array.from({ length: 30 }, (_, i) => `/random/${i}/${Math.random()}`),
     ];
-    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'MKCOL', 'PURGE', 'SEARCH'];
+    const methods = [
+      'GET',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'OPTIONS',
+      'HEAD',
+      'PROPFIND',
+      'MKCOL',
+      'PURGE',
+      'SEARCH',
+    ];
     for (const path of paths) {
       for (const method of methods) {
         const reply = await send(server.url, { method, path });
         expect(reply.status, `${method} ${path}`).to.be.within(200, 499);
-        if (method !== 'HEAD' && reply.status >= 400) expectJsonError(reply, reply.status, `${method} ${path}`);
+        if (method !== 'HEAD' && reply.status >= 400)
+          expectJsonError(reply, reply.status, `${method} ${path}`);
       }
     }
     const metrics = (await send(server.url, { path: PATHS.metrics })).text;

@@ -49,12 +49,15 @@ describe('server observability', () => {
       expect(started?.traces).to.equal(`${receiver.endpoint}/v1/traces`);
       expect(started?.port).to.equal(server.port);
 
-      expect((await postJson(server.url, { name: 'Rex', species: 'dog', legs: 4 }, { traceparent })).status).to.equal(
-        201,
-      );
+      expect(
+        (await postJson(server.url, { name: 'Rex', species: 'dog', legs: 4 }, { traceparent })).status,
+      ).to.equal(201);
       expect((await postJson(server.url, { name: 'Rex', species: 'dog', legs: 5 })).status).to.equal(400);
       openMetrics = (
-        await send(server.url, { path: PATHS.metrics, headers: { accept: 'application/openmetrics-text; version=1.0.0' } })
+        await send(server.url, {
+          path: PATHS.metrics,
+          headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+        })
       ).text;
     } finally {
       await server.close();
@@ -64,7 +67,12 @@ describe('server observability', () => {
     const spans = receiver.spans;
     const root = spans.find((s) => s.traceId === traceId && s.kind === 2);
     expect(root, 'server span of the traced request').to.exist;
-    expect(root).to.include({ name: `POST ${ROUTE.animals}`, parentSpanId, serviceName: SERVER.name, statusCode: 0 });
+    expect(root).to.include({
+      name: `POST ${ROUTE.animals}`,
+      parentSpanId,
+      serviceName: SERVER.name,
+      statusCode: 0,
+    });
     expect(root?.attributes).to.include({
       'http.request.method': 'POST',
       'http.route': ROUTE.animals,
@@ -109,9 +117,9 @@ describe('server observability', () => {
       { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } },
     );
     try {
-      expect((await postJson(server.url, { name: 'Rex', species: 'dog', legs: 4 }, { traceparent })).status).to.equal(
-        201,
-      );
+      expect(
+        (await postJson(server.url, { name: 'Rex', species: 'dog', legs: 4 }, { traceparent })).status,
+      ).to.equal(201);
       expect((await postJson(server.url, { name: 'Rex', species: 'dog', legs: 3 })).status).to.equal(400);
       const metrics = await send(server.url, { path: PATHS.metrics });
       expect(metrics.status).to.equal(404);

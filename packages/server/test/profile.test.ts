@@ -7,8 +7,8 @@ import {
   DEFAULT_BEHAVIOUR_PROFILE,
   faultInjector,
   loadBehaviourProfile,
-  parseBehaviourProfile,
   ProfileError,
+  parseBehaviourProfile,
   sampleDelayMs,
   seededRandom,
 } from '../src/index.ts';
@@ -25,7 +25,9 @@ describe('behaviour profile', () => {
   it('ships profiles/default.yaml equal to the built-in defaults', () => {
     const file = parse(readFileSync(new URL('default.yaml', profiles), 'utf8'));
     expect(file).to.deep.equal(DEFAULT_BEHAVIOUR_PROFILE);
-    expect(loadBehaviourProfile(new URL('default.yaml', profiles).pathname)).to.deep.equal(DEFAULT_BEHAVIOUR_PROFILE);
+    expect(loadBehaviourProfile(new URL('default.yaml', profiles).pathname)).to.deep.equal(
+      DEFAULT_BEHAVIOUR_PROFILE,
+    );
   });
 
   it('uses the built-in defaults when no file is given', () => {
@@ -40,17 +42,36 @@ describe('behaviour profile', () => {
   });
 
   it('reads JSON as well as YAML', () => {
-    const path = write('p.json', JSON.stringify({ species: { dog: { errors: { rate: 0.5, status: 502 } } } }));
+    const path = write(
+      'p.json',
+      JSON.stringify({ species: { dog: { errors: { rate: 0.5, status: 502 } } } }),
+    );
     expect(loadBehaviourProfile(path).species.dog?.errors).to.deep.equal({ rate: 0.5, status: 502 });
   });
 
   const invalid: [string, string, RegExp][] = [
-    ['an unknown species', 'species: { unicorn: { errors: { rate: 0.1, status: 500 } } }', /unicorn.*not a known species/],
-    ['a rate above 1', 'species: { dog: { errors: { rate: 1.5, status: 500 } } }', /rate.*less than or equal to 1/],
+    [
+      'an unknown species',
+      'species: { unicorn: { errors: { rate: 0.1, status: 500 } } }',
+      /unicorn.*not a known species/,
+    ],
+    [
+      'a rate above 1',
+      'species: { dog: { errors: { rate: 1.5, status: 500 } } }',
+      /rate.*less than or equal to 1/,
+    ],
     ['a status that is not a 5xx', 'species: { dog: { errors: { rate: 0.1, status: 404 } } }', /status/],
     ['a p99 below the median', 'species: { dog: { latency: { medianMs: 500, p99Ms: 100 } } }', /p99Ms/],
-    ['a species with nothing to do', 'species: { dog: {} }', /must contain at least one of \[latency, errors\]/],
-    ['a string for a number', 'species: { dog: { latency: { medianMs: "5", p99Ms: 10 } } }', /medianMs.*number/],
+    [
+      'a species with nothing to do',
+      'species: { dog: {} }',
+      /must contain at least one of \[latency, errors\]/,
+    ],
+    [
+      'a string for a number',
+      'species: { dog: { latency: { medianMs: "5", p99Ms: 10 } } }',
+      /medianMs.*number/,
+    ],
     ['an unknown top-level key', 'species: {}\nsurprise: 1', /surprise.*not allowed/],
     ['no species key', 'errors: 1', /species.*required/],
     ['text that is not YAML', 'species: [unclosed', /neither JSON nor YAML/],
@@ -77,7 +98,10 @@ describe('behaviour profile', () => {
 
 describe('fault injection', () => {
   it('answers errors at the configured rate (seeded)', () => {
-    const inject = faultInjector({ species: { dog: { errors: { rate: 0.2, status: 503 } } } }, seededRandom(1));
+    const inject = faultInjector(
+      { species: { dog: { errors: { rate: 0.2, status: 503 } } } },
+      seededRandom(1),
+    );
     let errors = 0;
     for (let i = 0; i < 20_000; i++) {
       const fault = inject('dog');

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import { COMMON_METRICS, EXEMPLAR_LABEL, type MetricDefinition } from './contract/index.ts';
 
 type MetricFor<D extends MetricDefinition> = D['type'] extends 'counter'

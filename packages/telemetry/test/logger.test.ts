@@ -44,7 +44,9 @@ describe('logger', () => {
   it('adds trace_id and span_id while a span is active', async () => {
     const manager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(manager);
-    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+    });
     try {
       const { stream, lines } = capture();
       const log = createLogger({ service: 'svc', stream });

@@ -92,7 +92,9 @@ describe('metrics', () => {
     expect(negotiateFormat(undefined)).to.equal('text');
     expect(negotiateFormat('text/plain;version=0.0.4;q=0.5,*/*;q=0.1')).to.equal('text');
     expect(
-      negotiateFormat('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75'),
+      negotiateFormat(
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75',
+      ),
     ).to.equal('openmetrics');
   });
 

@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { SpanKind, trace } from '@opentelemetry/api';
+import { expect } from 'chai';
 import { type SpanDropReason, samplerFromEnv, startTracing } from '../src/index.ts';
 import { startOtlpReceiver } from '../src/testing/index.ts';
 
@@ -18,7 +18,10 @@ describe('tracing', () => {
     const tracing = startTracing({
       defaultServiceName: 'svc',
       serviceVersion: '1',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.endpoint}/`, OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.endpoint}/`,
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test',
+      },
     });
     try {
       expect(tracing.exportUrl).to.equal(`${receiver.endpoint}/v1/traces`);
@@ -77,12 +80,15 @@ describe('tracing', () => {
     expect(samplerFromEnv({}).toString()).to.match(/ParentBased\{root=AlwaysOnSampler/);
     expect(samplerFromEnv({ OTEL_TRACES_SAMPLER: 'always_off' }).toString()).to.equal('AlwaysOffSampler');
     expect(
-      samplerFromEnv({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).toString(),
+      samplerFromEnv({
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+      }).toString(),
     ).to.match(/TraceIdRatioBased\{0\.25\}/);
     expect(() => samplerFromEnv({ OTEL_TRACES_SAMPLER: 'sometimes' })).to.throw(/not supported/);
-    expect(() => samplerFromEnv({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' })).to.throw(
-      /ratio between 0 and 1/,
-    );
+    expect(() =>
+      samplerFromEnv({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
+    ).to.throw(/ratio between 0 and 1/);
   });
 
   after(() => trace.disable());

@@ -69,7 +69,11 @@ export async function readJsonBody(ctx: Context, limitBytes = BODY_LIMIT_BYTES):
     return secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     if (error instanceof SyntaxError && /prototype property/.test(error.message)) {
-      throw new HttpProblem(400, BODY_PROBLEM.forbiddenKey, 'the body has a __proto__ or constructor.prototype key');
+      throw new HttpProblem(
+        400,
+        BODY_PROBLEM.forbiddenKey,
+        'the body has a __proto__ or constructor.prototype key',
+      );
     }
     throw new HttpProblem(400, BODY_PROBLEM.syntax, 'the body is not valid JSON');
   }

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { type BehaviourProfile, DEFAULT_BEHAVIOUR_PROFILE, ProfileError, parseBehaviourProfile } from './profile.ts';
+import {
+  type BehaviourProfile,
+  DEFAULT_BEHAVIOUR_PROFILE,
+  ProfileError,
+  parseBehaviourProfile,
+} from './profile.ts';
 
 /**
  * Reads the profile at `path` (JSON or YAML; YAML is a superset of JSON, so

@@ -1,17 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Router from '@koa/router';
 import { type Species, speciesLabel } from '@menagerie/animals';
 import { validateAnimal } from '@menagerie/animals/validation';
 import { type Logger, type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
 import { trace } from '@opentelemetry/api';
-import type Router from '@koa/router';
 import Joi from 'joi';
 import type { Context } from 'koa';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultInjector } from '../profile/faults.ts';
-import type { AnimalStore } from '../store.ts';
-import type { SpeciesLabel, ServerTelemetry } from '../telemetry.ts';
 import { HttpProblem } from '../http/errors.ts';
 import type { RequestState } from '../http/instrumentation.ts';
 import { BODY_PROBLEM, readJsonBody } from '../http/json-body.ts';
+import type { FaultInjector } from '../profile/faults.ts';
+import type { AnimalStore } from '../store.ts';
+import type { ServerTelemetry, SpeciesLabel } from '../telemetry.ts';
 
 export interface AnimalRoutesDeps {
   store: AnimalStore;
@@ -74,7 +74,10 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         state.faultKind = 'delay';
         telemetry.faultInjected(animal.species, 'delay');
         await telemetry.span('simulated delay', () => sleep(fault.delayMs), {
-          attributes: { [SPAN_ATTRIBUTE.faultKind]: 'delay', 'menagerie.fault.delay_ms': Math.round(fault.delayMs) },
+          attributes: {
+            [SPAN_ATTRIBUTE.faultKind]: 'delay',
+            'menagerie.fault.delay_ms': Math.round(fault.delayMs),
+          },
         });
       }
       if (fault.errorStatus !== undefined) {
@@ -89,7 +92,11 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       if (!stored) {
         outcome = 'rejected';
         telemetry.storeRejected();
-        throw new HttpProblem(507, 'store_full', `the store is full (${store.capacity} animals); nothing was evicted`);
+        throw new HttpProblem(
+          507,
+          'store_full',
+          `the store is full (${store.capacity} animals); nothing was evicted`,
+        );
       }
       outcome = 'stored';
       telemetry.storeSize(store.size);
@@ -115,7 +122,11 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       () => {
         telemetry.faultInjected(species, 'error');
         if (telemetry.enabled) log.error('injected fault', { species, status_code: status, kind: 'error' });
-        return new HttpProblem(status, 'injected_fault', `registration of a ${species} failed (injected fault)`);
+        return new HttpProblem(
+          status,
+          'injected_fault',
+          `registration of a ${species} failed (injected fault)`,
+        );
       },
       { attributes: { [SPAN_ATTRIBUTE.faultKind]: 'error' }, failure: () => 'injected fault' },
     );

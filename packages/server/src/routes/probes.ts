@@ -1,6 +1,6 @@
-import { negotiateFormat, PATHS, renderMetrics } from '@menagerie/telemetry';
 import type Router from '@koa/router';
 import type { Registry } from '@menagerie/telemetry';
+import { negotiateFormat, PATHS, renderMetrics } from '@menagerie/telemetry';
 import { HttpProblem } from '../http/errors.ts';
 
 export interface Lifecycle {

@@ -1,2 +1,2 @@
-export * from './otlp-receiver.ts';
 export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+export * from './otlp-receiver.ts';

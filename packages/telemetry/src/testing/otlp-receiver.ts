@@ -21,7 +21,9 @@ message AnyValue {
 }
 `;
 
-const ExportRequest = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root.lookupType('ExportTraceServiceRequest');
+const ExportRequest = protobuf
+  .parse(OTLP_TRACE_PROTO, { keepCase: true })
+  .root.lookupType('ExportTraceServiceRequest');
 
 export type AttributeValue = string | number | boolean;
 
