@@ -15,7 +15,9 @@ try {
 const stop = () => {
   client.stop().then(() => process.exit(0));
 };
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// Ctrl-C reaches the whole process group, so a launcher's own SIGTERM may
+// follow: every signal after the first is absorbed by the same shutdown.
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
 await client.finished;
 process.exit(0);

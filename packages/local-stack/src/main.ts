@@ -8,6 +8,12 @@ for (const spec of specs) {
   for (const [what, url] of Object.entries(spec.urls ?? {})) console.log(`  ${what.padEnd(16)} ${url}`);
 }
 const stack = supervise(specs);
-process.once('SIGINT', () => stack.stop('SIGTERM'));
-process.once('SIGTERM', () => stack.stop('SIGTERM'));
+let stopping = false;
+const stopOnce = () => {
+  if (stopping) return;
+  stopping = true;
+  stack.stop('SIGTERM');
+};
+process.on('SIGINT', stopOnce);
+process.on('SIGTERM', stopOnce);
 process.exitCode = await stack.exited;

@@ -23,8 +23,10 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Ctrl-C reaches the whole process group, so a launcher's own SIGTERM may
+  // follow: every signal after the first is absorbed by the same shutdown.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 await main();
