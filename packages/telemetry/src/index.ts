@@ -1,1 +1,6 @@
+export type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+export type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export * from './contract/index.ts';
+export * from './logger.ts';
+export * from './metrics.ts';
+export * from './tracing.ts';

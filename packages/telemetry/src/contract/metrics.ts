@@ -19,6 +19,11 @@ export const LABEL = {
   revision: 'revision',
 } as const;
 
+/** Label of the exemplars on the duration histograms; Grafana links it to Tempo. */
+export const EXEMPLAR_LABEL = {
+  traceId: 'trace_id',
+} as const;
+
 /** Labels Prometheus attaches to every target, in the cluster (ServiceMonitor) and in the local stack. */
 export const TARGET_LABEL = {
   namespace: 'namespace',

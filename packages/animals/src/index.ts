@@ -1,0 +1,2 @@
+export * from './animal.ts';
+export * from './species.ts';

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { CLIENT, CLIENT_ENV, type LogLevel, parseLogLevel, SERVER } from '@menagerie/telemetry';
+import { DEFAULT_SCENARIO_WEIGHTS, isScenario, type ScenarioWeights } from './scenarios.ts';
+
+export interface ClientConfig {
+  serverUrl: string;
+  /** Requests per second the schedule calls for. */
+  rate: number;
+  /** Seconds to run; undefined runs until stopped. */
+  durationSeconds: number | undefined;
+  port: number;
+  maxInFlight: number;
+  requestTimeoutMs: number;
+  weights: ScenarioWeights;
+  telemetry: boolean;
+  logLevel: LogLevel;
+  version: string;
+  revision: string;
+}
+
+export const DEFAULT_RATE = 10;
+export const DEFAULT_MAX_IN_FLIGHT = 50;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function numberEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  rule: { min: number; max: number; integer?: boolean },
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const kind = rule.integer ? 'an integer' : 'a number';
+  if (
+    !Number.isFinite(value) ||
+    (rule.integer && !Number.isInteger(value)) ||
+    value < rule.min ||
+    value > rule.max
+  ) {
+    throw new ConfigError(`${name}="${raw}" must be ${kind} from ${rule.min} to ${rule.max}`);
+  }
+  return value;
+}
+
+/** SCENARIO_WEIGHTS: a JSON object of scenario name to weight; the named scenarios replace the defaults' weights. */
+export function parseWeights(raw: string | undefined): ScenarioWeights {
+  if (raw === undefined || raw.trim() === '') return { ...DEFAULT_SCENARIO_WEIGHTS };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${CLIENT_ENV.scenarioWeights} is not valid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${CLIENT_ENV.scenarioWeights} must be a JSON object of scenario name to weight`);
+  }
+  const weights: ScenarioWeights = { ...DEFAULT_SCENARIO_WEIGHTS };
+  for (const [name, weight] of Object.entries(parsed)) {
+    if (!isScenario(name)) throw new ConfigError(`${CLIENT_ENV.scenarioWeights}: unknown scenario "${name}"`);
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+      throw new ConfigError(`${CLIENT_ENV.scenarioWeights}: the weight of "${name}" must be a number >= 0`);
+    }
+    weights[name] = weight;
+  }
+  if (Object.values(weights).every((w) => w === 0)) {
+    throw new ConfigError(`${CLIENT_ENV.scenarioWeights}: at least one weight must be above 0`);
+  }
+  return weights;
+}
+
+export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const E = CLIENT_ENV;
+  const serverUrl = env[E.serverUrl]?.trim() || `http://localhost:${SERVER.port}`;
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(serverUrl);
+  } catch {
+    throw new ConfigError(`${E.serverUrl}="${serverUrl}" is not a URL`);
+  }
+  if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
+    throw new ConfigError(`${E.serverUrl}="${serverUrl}" must be an http or https URL`);
+  }
+  const duration = env[E.duration]?.trim();
+  const onOff = (name: string) => {
+    const value = env[name]?.trim().toLowerCase();
+    if (value === undefined || value === '' || value === 'on') return true;
+    if (value === 'off') return false;
+    throw new ConfigError(`${name}="${env[name]}" must be "on" or "off"`);
+  };
+  let logLevel: LogLevel;
+  try {
+    logLevel = parseLogLevel(env[E.logLevel]);
+  } catch (error) {
+    throw new ConfigError(`${E.logLevel}: ${(error as Error).message}`);
+  }
+  return {
+    serverUrl: serverUrl.replace(/\/+$/, ''),
+    rate: numberEnv(env, E.rate, DEFAULT_RATE, { min: 0.01, max: 10_000 }),
+    durationSeconds: duration ? numberEnv(env, E.duration, 0, { min: 0.1, max: 31_536_000 }) : undefined,
+    port: numberEnv(env, E.port, CLIENT.port, { min: 0, max: 65535, integer: true }),
+    maxInFlight: numberEnv(env, E.maxInFlight, DEFAULT_MAX_IN_FLIGHT, { min: 1, max: 10_000, integer: true }),
+    requestTimeoutMs: numberEnv(env, E.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, {
+      min: 1,
+      max: 600_000,
+      integer: true,
+    }),
+    weights: parseWeights(env[E.scenarioWeights]),
+    telemetry: onOff(E.telemetry),
+    logLevel,
+    version: env[E.version]?.trim() || packageVersion(),
+    revision: env[E.revision]?.trim() || 'unknown',
+  };
+}

@@ -1,0 +1,46 @@
+import { CLIENT } from '@menagerie/telemetry';
+import { expect } from 'chai';
+import { ConfigError, clientConfigFromEnv, DEFAULT_SCENARIO_WEIGHTS, parseWeights } from '../src/index.ts';
+
+describe('client configuration', () => {
+  it('has the agreed defaults', () => {
+    const config = clientConfigFromEnv({});
+    expect(config).to.deep.include({
+      serverUrl: 'http://localhost:8080',
+      rate: 10,
+      durationSeconds: undefined,
+      port: CLIENT.port,
+      maxInFlight: 50,
+      requestTimeoutMs: 5000,
+      telemetry: true,
+    });
+    expect(config.weights).to.deep.equal(DEFAULT_SCENARIO_WEIGHTS);
+  });
+
+  it('overrides only the weights it names', () => {
+    const weights = parseWeights('{"valid_animal": 1, "wrong_legs": 0}');
+    expect(weights).to.deep.equal({ ...DEFAULT_SCENARIO_WEIGHTS, valid_animal: 1, wrong_legs: 0 });
+  });
+
+  for (const [name, value, message] of [
+    ['SERVER_URL', 'ftp://x', /http or https/],
+    ['SERVER_URL', 'not a url', /not a URL/],
+    ['RATE', '0', /RATE/],
+    ['RATE', 'fast', /RATE/],
+    ['DURATION', '-5', /DURATION/],
+    ['MAX_IN_FLIGHT', '2.5', /MAX_IN_FLIGHT.*integer/],
+    ['SCENARIO_WEIGHTS', '{"teleport": 1}', /unknown scenario "teleport"/],
+    ['SCENARIO_WEIGHTS', '{"valid_animal": -1}', /must be a number >= 0/],
+    ['SCENARIO_WEIGHTS', '[1]', /JSON object/],
+    [
+      'SCENARIO_WEIGHTS',
+      Object.fromEntries(Object.keys(DEFAULT_SCENARIO_WEIGHTS).map((k) => [k, 0])),
+      /above 0/,
+    ],
+  ] as const) {
+    it(`refuses ${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`, () => {
+      const raw = typeof value === 'string' ? value : JSON.stringify(value);
+      expect(() => clientConfigFromEnv({ [name]: raw })).to.throw(ConfigError, message);
+    });
+  }
+});

@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import {
+  CLIENT,
+  CLIENT_METRICS,
+  LOG_FIELD,
+  PATHS,
+  SERVER,
+  SERVER_METRICS,
+  SPAN_ATTRIBUTE,
+} from '@menagerie/telemetry';
+import { startOtlpReceiver } from '@menagerie/telemetry/testing';
+import { expect } from 'chai';
+import {
+  clientConfigFromEnv,
+  EXPECTED_STATUS,
+  type RunningClient,
+  type Scenario,
+  startClient,
+} from '../src/index.ts';
+
+const serverMain = fileURLToPath(new URL('./main.js', import.meta.resolve('@menagerie/server')));
+
+interface ServerProcess {
+  process: ChildProcess;
+  url: string;
+  lines: Record<string, unknown>[];
+  stop(): Promise<number | null>;
+}
+
+function jsonLines(
+  stream: NodeJS.ReadableStream,
+  into: Record<string, unknown>[],
+  onLine?: (l: Record<string, unknown>) => void,
+) {
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    for (const part of parts) {
+      if (!part) continue;
+      const line = JSON.parse(part) as Record<string, unknown>;
+      into.push(line);
+      onLine?.(line);
+    }
+  });
+}
+
+async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [serverMain], {
+    env: { ...process.env, PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: '', FAULTS: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    jsonLines(child.stdout as NodeJS.ReadableStream, lines, (l) => {
+      if (typeof l.port === 'number') resolve(l.port);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return {
+    process: child,
+    url: `http://127.0.0.1:${port}`,
+    lines,
+    stop: async () => {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      clearTimeout(killer);
+      return code as number | null;
+    },
+  };
+}
+
+async function runClient(serverUrl: string, env: Record<string, string>) {
+  const stream = new PassThrough();
+  const logs: Record<string, unknown>[] = [];
+  jsonLines(stream, logs);
+  const config = { ...clientConfigFromEnv({ SERVER_URL: serverUrl, RATE: '40', PORT: '0', ...env }) };
+  const client = await startClient({
+    config,
+    host: '127.0.0.1',
+    env,
+    logStream: stream,
+    progressIntervalMs: 400,
+  });
+  return { client, logs, metricsUrl: `http://127.0.0.1:${client.port}${PATHS.metrics}` };
+}
+
+type Sample = { labels: Record<string, string>; value: number };
+function samples(text: string, name: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .map((line) => {
+      const [, inner = '', value] = /^[^{ ]+(?:\{(.*)\})? (\S+)/.exec(line) ?? [];
+      const labels = Object.fromEntries([...inner.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]));
+      return { labels: labels as Record<string, string>, value: Number(value) };
+    });
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const answered = async (metricsUrl: string, outcome?: string) => {
+  const text = await (await fetch(metricsUrl)).text();
+  return samples(text, `${CLIENT_METRICS.requestDuration.name}_count`)
+    .filter((s) => outcome === undefined || s.labels.outcome === outcome)
+    .reduce((sum, s) => sum + s.value, 0);
+};
+
+describe('client against the real server', function () {
+  this.timeout(30_000);
+
+  it('sends the scenario mix, gets the outcomes each scenario expects, and traces across both', async () => {
+    const receiver = await startOtlpReceiver();
+    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const server = await startServerProcess(otel);
+    let client: RunningClient | undefined;
+    try {
+      const run = await runClient(server.url, otel);
+      client = run.client;
+      await until('150 answers', async () => (await answered(run.metricsUrl)) >= 150);
+      const clientMetrics = await (await fetch(run.metricsUrl)).text();
+      const serverMetrics = await (await fetch(`${server.url}${PATHS.metrics}`)).text();
+      const summary = await client.stop();
+      client = undefined;
+      expect(await server.stop()).to.equal(0);
+
+      // Every scenario got what it should, with faults off.
+      const series = samples(clientMetrics, `${CLIENT_METRICS.requestDuration.name}_count`);
+      const scenarios = new Set(series.map((s) => s.labels.scenario));
+      expect(scenarios.size).to.be.at.least(8);
+      for (const { labels } of series) {
+        const expected = EXPECTED_STATUS[labels.scenario as Scenario] < 400 ? 'success' : 'client_error';
+        expect(labels.outcome, labels.scenario).to.equal(expected);
+      }
+      expect(summary.outcomes.client_error).to.be.above(summary.sent * 0.2);
+      expect(summary.outcomes.success).to.be.above(summary.sent * 0.4);
+      expect(
+        summary.outcomes.server_error + summary.outcomes.network_error + summary.outcomes.timeout,
+      ).to.equal(0);
+      expect(samples(clientMetrics, CLIENT_METRICS.targetRate.name)[0]?.value).to.equal(40);
+      const statuses = new Set(
+        samples(serverMetrics, `${SERVER_METRICS.requestDuration.name}_count`).map(
+          (s) => s.labels.status_code,
+        ),
+      );
+      for (const status of ['201', '200', '400', '404', '415']) expect(statuses, status).to.include(status);
+
+      // The client's /metrics passes promtool too.
+      const promtool = spawnSync('promtool', ['check', 'metrics'], {
+        input: clientMetrics,
+        encoding: 'utf8',
+      });
+      expect(promtool.error, 'promtool must be installed (scripts/test.sh installs it)').to.equal(undefined);
+      expect(`${promtool.stdout}${promtool.stderr}`.trim()).to.equal('');
+
+      // Progress lines and a final summary.
+      expect(run.logs.filter((l) => l.msg === 'progress').length).to.be.at.least(1);
+      expect(run.logs.find((l) => l.msg === 'summary')).to.include({ service: CLIENT.name, target_rps: 40 });
+
+      // Client spans are the parents of server spans.
+      const spans = receiver.spans;
+      const clientSpans = spans.filter((s) => s.serviceName === CLIENT.name && s.kind === 3);
+      const serverSpans = spans.filter((s) => s.serviceName === SERVER.name && s.kind === 2);
+      expect(clientSpans.length).to.be.at.least(150);
+      const byId = new Map(clientSpans.map((s) => [s.spanId, s]));
+      const linked = serverSpans.filter((s) => byId.get(s.parentSpanId)?.traceId === s.traceId);
+      expect(linked.length).to.be.at.least(150);
+      const sample = linked[0];
+      expect(byId.get(sample?.parentSpanId ?? '')?.attributes[SPAN_ATTRIBUTE.scenario]).to.be.a('string');
+
+      // Server log lines carry the ids of the exported server spans.
+      const exported = new Set(serverSpans.map((s) => `${s.traceId}/${s.spanId}`));
+      const requestLines = server.lines.filter((l) => l.msg === 'request');
+      expect(requestLines.length).to.be.at.least(150);
+      const matching = requestLines.filter((l) =>
+        exported.has(`${l[LOG_FIELD.traceId]}/${l[LOG_FIELD.spanId]}`),
+      );
+      expect(matching.length).to.equal(requestLines.length);
+    } finally {
+      await client?.stop();
+      if (server.process.exitCode === null) await server.stop();
+      await receiver.close();
+    }
+  });
+
+  it('keeps running while the server is down, counts the failures and recovers by itself', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const run = await runClient(`http://127.0.0.1:${port}`, {});
+    let server: ServerProcess | undefined;
+    try {
+      await until('network errors', async () => (await answered(run.metricsUrl, 'network_error')) >= 5);
+      server = await startServerProcess({ PORT: String(port) });
+      await until(
+        'successes after the server came up',
+        async () => (await answered(run.metricsUrl, 'success')) >= 5,
+      );
+      const summary = await run.client.stop();
+      expect(summary.outcomes.network_error).to.be.at.least(5);
+      expect(summary.outcomes.success).to.be.at.least(5);
+    } finally {
+      await run.client.stop();
+      if (server) await server.stop();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { SPECIES } from '@menagerie/animals';
+import { type BehaviourProfile, DEFAULT_BEHAVIOUR_PROFILE, loadBehaviourProfile } from '@menagerie/server';
+import { AVAILABILITY_SLO, LATENCY_SLO } from '@menagerie/telemetry';
+import { expect } from 'chai';
+import { DEFAULT_SCENARIO_WEIGHTS } from '../src/index.ts';
+
+/** P(Z > z) for a standard normal Z (Abramowitz–Stegun 26.2.17, error < 1e-7). */
+function upperTail(z: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(z));
+  const d = Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+  const p =
+    d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return z >= 0 ? p : 1 - p;
+}
+
+/**
+ * The shares of API requests a profile answers 5xx and slower than the
+ * latency SLO threshold under the client's default mix: valid registrations
+ * are the only requests a profile touches, spread evenly over the species.
+ */
+function expectedShares(profile: BehaviourProfile) {
+  const total = Object.values(DEFAULT_SCENARIO_WEIGHTS).reduce((a, b) => a + b, 0);
+  const perSpecies = DEFAULT_SCENARIO_WEIGHTS.valid_animal / total / SPECIES.length;
+  let errors = 0;
+  let slow = 0;
+  for (const behaviour of Object.values(profile.species)) {
+    if (behaviour.errors) errors += perSpecies * behaviour.errors.rate;
+    if (behaviour.latency) {
+      const { medianMs, p99Ms } = behaviour.latency;
+      const sigma = Math.log(p99Ms / medianMs) / 2.326347874;
+      slow += perSpecies * upperTail(Math.log((LATENCY_SLO.thresholdSeconds * 1000) / medianMs) / sigma);
+    }
+  }
+  return { errors, slow };
+}
+
+/** The profiles the server package ships, beside its dist/. */
+const profile = (name: string) =>
+  loadBehaviourProfile(
+    fileURLToPath(new URL(`../profiles/${name}`, import.meta.resolve('@menagerie/server'))),
+  );
+
+describe('default behaviour and default mix against the SLOs', () => {
+  const errorBudget = 1 - AVAILABILITY_SLO.objective;
+  const latencyBudget = 1 - LATENCY_SLO.objective;
+
+  it('keep a healthy release well inside both SLOs while some requests still fail and some are slow', () => {
+    const { errors, slow } = expectedShares(DEFAULT_BEHAVIOUR_PROFILE);
+    expect(errors).to.be.within(0.001, 0.002);
+    expect(slow).to.be.within(0.002, 0.004);
+    expect(errors).to.be.below(errorBudget / 2);
+    expect(slow).to.be.below(latencyBudget / 2);
+  });
+
+  it('bad-release-errors burns the error budget many times over', () => {
+    const { errors } = expectedShares(profile('bad-release-errors.yaml'));
+    expect(errors / errorBudget).to.be.above(10);
+  });
+
+  it('bad-release-latency burns the latency budget many times over without adding 5xx', () => {
+    const bad = expectedShares(profile('bad-release-latency.yaml'));
+    expect(bad.slow / latencyBudget).to.be.above(10);
+    expect(bad.errors).to.equal(expectedShares(DEFAULT_BEHAVIOUR_PROFILE).errors);
+  });
+});

@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import type { Logger } from '@menagerie/telemetry';
+import type { Tracer } from '@opentelemetry/api';
+import Koa from 'koa';
+import { errorHandler } from './http/errors.ts';
+import { instrumentRequests } from './http/instrumentation.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import type { FaultInjector } from './profile/faults.ts';
+import { animalRoutes } from './routes/animals.ts';
+import { type Lifecycle, probeRoutes } from './routes/probes.ts';
+import type { AnimalStore } from './store.ts';
+import type { ServerMetrics, ServerTelemetry } from './telemetry.ts';
+
+export interface AppDeps {
+  store: AnimalStore;
+  faults: FaultInjector;
+  log: Logger;
+  lifecycle: Lifecycle;
+  telemetry: ServerTelemetry;
+  /** Both undefined with TELEMETRY=off. */
+  tracer: Tracer | undefined;
+  metrics: ServerMetrics | undefined;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  // Errors are answered and logged by errorHandler; Koa's own stderr report
+  // only sees failures writing to a socket the client already closed.
+  app.silent = true;
+  app.on('error', (error: Error) => deps.log.debug('response not delivered', { error: error.message }));
+
+  const router = new Router();
+  animalRoutes(router, deps);
+  probeRoutes(router, deps.lifecycle, deps.metrics?.registry);
+
+  /** Methods a path allows, when the path matches a route but the method does not. */
+  const allowedMethods = (method: string, path: string): string[] => {
+    const match = router.match(path, method);
+    if (match.route) return [];
+    return [...new Set(match.path.flatMap((layer) => layer.methods))];
+  };
+
+  if (deps.metrics && deps.tracer) app.use(instrumentRequests(deps.tracer, deps.metrics, deps.log));
+  app.use(securityHeaders());
+  app.use(async (ctx, next) => {
+    // Once shutdown has begun, close each connection after its response, so
+    // keep-alive clients reconnect elsewhere.
+    if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
+    await next();
+  });
+  app.use(errorHandler(deps.log, allowedMethods));
+  app.use(router.routes());
+  return app;
+}

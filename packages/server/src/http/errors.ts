@@ -1,0 +1,94 @@
+import type { Logger } from '@menagerie/telemetry';
+import type { Middleware } from 'koa';
+
+/** Every error the server answers has this body, whatever its status. */
+export interface ErrorBody {
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+  };
+}
+
+/** An error meant for the caller: its status, code and message are sent as they are. */
+export class HttpProblem extends Error {
+  override name = 'HttpProblem';
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function errorBody(status: number, code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { status, code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+const CODE_FOR_STATUS: Record<number, [string, string]> = {
+  400: ['bad_request', 'the request is malformed'],
+  404: ['not_found', 'no such resource'],
+  405: ['method_not_allowed', 'this method is not allowed on this resource'],
+  413: ['payload_too_large', 'the request body is too large'],
+  415: ['unsupported_media_type', 'the request body has an unsupported media type'],
+  500: ['internal_error', 'the server failed to handle the request'],
+};
+
+/** Status and code for an error that did not come from our own handlers. */
+function fromForeignError(error: unknown): { status: number; code: string; message: string } {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const [code, message] = CODE_FOR_STATUS[status] ?? ['bad_request', 'the request cannot be handled'];
+    return { status, code, message };
+  }
+  const [code, message] = CODE_FOR_STATUS[500] as [string, string];
+  return { status: 500, code, message };
+}
+
+/**
+ * Turns every failure into a JSON error body: problems thrown by handlers,
+ * errors thrown by libraries (4xx keep their status; anything else is a 500
+ * whose details stay in the log), and responses nobody wrote (404).
+ */
+export function errorHandler(log: Logger, unmatched: (method: string, path: string) => string[]): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body == null && ctx.status === 404) {
+        const allowed = unmatched(ctx.method, ctx.path);
+        if (allowed.length > 0) {
+          throw new HttpProblem(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`, {
+            headers: { Allow: allowed.join(', ') },
+          });
+        }
+        throw new HttpProblem(404, 'not_found', 'no such resource');
+      }
+    } catch (error) {
+      let body: ErrorBody;
+      if (error instanceof HttpProblem) {
+        body = errorBody(error.status, error.code, error.message, error.details);
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
+      } else {
+        const { status, code, message } = fromForeignError(error);
+        body = errorBody(status, code, message);
+        if (status >= 500) {
+          log.error('unhandled error', { error: String((error as Error)?.stack ?? error) });
+        }
+      }
+      ctx.status = body.error.status;
+      ctx.body = body;
+    }
+  };
+}

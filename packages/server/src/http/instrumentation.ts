@@ -1,0 +1,103 @@
+import {
+  KNOWN_METHODS,
+  LOG_FIELD,
+  type Logger,
+  OTHER_METHOD,
+  SPAN_ATTRIBUTE,
+  UNMATCHED_ROUTE,
+} from '@menagerie/telemetry';
+import {
+  type Attributes,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+import type { Context, Middleware } from 'koa';
+
+import type { ServerMetrics } from '../telemetry.ts';
+
+const knownMethods = new Set<string>(KNOWN_METHODS);
+
+/** The `method` label: a known method, or OTHER_METHOD for anything else. */
+export function methodLabel(method: string): string {
+  return knownMethods.has(method) ? method : OTHER_METHOD;
+}
+
+/** The `route` label: the matched route template, never the raw path. */
+export function routeLabel(ctx: Context): string {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? matched : UNMATCHED_ROUTE;
+}
+
+/** What handlers leave on ctx.state for the request's span and log line. */
+export interface RequestState {
+  species?: string;
+  faultKind?: string;
+}
+
+/**
+ * One server span, one duration observation, the in-flight gauge and one log
+ * line per request. Attributes are set once, at the end, when the route and
+ * status are known.
+ */
+export function instrumentRequests(tracer: Tracer, metrics: ServerMetrics, log: Logger): Middleware {
+  const inFlight = metrics.metrics.requestsInFlight;
+  return async (ctx, next) => {
+    const started = performance.now();
+    inFlight.inc();
+    const parent = propagation.extract(ROOT_CONTEXT, ctx.headers);
+    const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER }, parent);
+    await context.with(trace.setSpan(parent, span), async () => {
+      try {
+        await next();
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        const method = methodLabel(ctx.method);
+        const route = routeLabel(ctx);
+        const status = ctx.status;
+        const state = ctx.state as RequestState;
+        const attributes: Attributes = {
+          [ATTR_HTTP_REQUEST_METHOD]: method,
+          [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
+          [ATTR_URL_PATH]: ctx.path,
+          [ATTR_URL_SCHEME]: ctx.protocol,
+        };
+        if (route !== UNMATCHED_ROUTE) attributes[ATTR_HTTP_ROUTE] = route;
+        const userAgent = ctx.get('User-Agent');
+        if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+        if (state.species) attributes[SPAN_ATTRIBUTE.species] = state.species;
+        if (state.faultKind) attributes[SPAN_ATTRIBUTE.faultKind] = state.faultKind;
+        if (status >= 500) {
+          attributes[ATTR_ERROR_TYPE] = String(status);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        // Read before end(): an ended span no longer records.
+        const traceId = span.isRecording() ? span.spanContext().traceId : undefined;
+        span.setAttributes(attributes);
+        span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
+        span.end();
+        metrics.requestDuration.observe([method, route, String(status)], seconds, traceId);
+        inFlight.dec();
+        log.info('request', {
+          [LOG_FIELD.method]: method,
+          [LOG_FIELD.route]: route,
+          [LOG_FIELD.statusCode]: status,
+          [LOG_FIELD.durationMs]: Math.round(seconds * 1e4) / 10,
+        });
+      }
+    });
+  };
+}

@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Router from '@koa/router';
+import { type Species, speciesLabel } from '@menagerie/animals';
+import { validateAnimal } from '@menagerie/animals/validation';
+import { type Logger, type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
+import { trace } from '@opentelemetry/api';
+import Joi from 'joi';
+import type { Context } from 'koa';
+import { HttpProblem } from '../http/errors.ts';
+import type { RequestState } from '../http/instrumentation.ts';
+import { BODY_PROBLEM, readJsonBody } from '../http/json-body.ts';
+import type { FaultInjector } from '../profile/faults.ts';
+import type { AnimalStore } from '../store.ts';
+import type { ServerTelemetry, SpeciesLabel } from '../telemetry.ts';
+
+export interface AnimalRoutesDeps {
+  store: AnimalStore;
+  faults: FaultInjector;
+  telemetry: ServerTelemetry;
+  log: Logger;
+}
+
+export const PAGE_LIMIT_DEFAULT = 20;
+export const PAGE_LIMIT_MAX = 100;
+
+const pageQuerySchema = Joi.object({
+  limit: Joi.number().integer().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
+  offset: Joi.number().integer().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+}).prefs({ abortEarly: false, convert: true });
+
+const bodyProblems = new Set<string>(Object.values(BODY_PROBLEM));
+
+export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
+  const { store, faults, telemetry, log } = deps;
+
+  async function register(ctx: Context): Promise<void> {
+    const started = performance.now();
+    const state = ctx.state as RequestState;
+    let species: SpeciesLabel = 'unknown';
+    let outcome: RegistrationOutcome = 'invalid';
+    try {
+      let body: unknown;
+      try {
+        body = await readJsonBody(ctx);
+      } catch (error) {
+        if (error instanceof HttpProblem && bodyProblems.has(error.code)) {
+          telemetry.validationFailed([{ field: '_body', reason: error.code }]);
+          if (telemetry.enabled) log.warn('request body refused', { issues: [`_body:${error.code}`] });
+        }
+        throw error;
+      }
+      species = speciesLabel((body as { species?: unknown } | null)?.species);
+      state.species = species;
+
+      const result = telemetry.span('validate animal', () => validateAnimal(body), {
+        failure: (r) => (r.ok ? undefined : 'invalid animal'),
+      });
+      if (!result.ok) {
+        telemetry.validationFailed(result.issues);
+        if (telemetry.enabled) {
+          log.warn('animal rejected by validation', {
+            species,
+            issues: result.issues.map((i) => `${i.field}:${i.reason}`),
+          });
+        }
+        throw new HttpProblem(400, 'invalid_animal', 'the animal is not valid', {
+          details: result.issues.map(({ path, reason, message }) => ({ field: path, reason, message })),
+        });
+      }
+
+      const animal = result.value;
+      const fault = faults(animal.species);
+      if (fault.delayMs > 0) {
+        state.faultKind = 'delay';
+        telemetry.faultInjected(animal.species, 'delay');
+        await telemetry.span('simulated delay', () => sleep(fault.delayMs), {
+          attributes: {
+            [SPAN_ATTRIBUTE.faultKind]: 'delay',
+            'menagerie.fault.delay_ms': Math.round(fault.delayMs),
+          },
+        });
+      }
+      if (fault.errorStatus !== undefined) {
+        outcome = 'failed';
+        state.faultKind = 'error';
+        throw injectError(animal.species, fault.errorStatus);
+      }
+
+      const stored = telemetry.span('store animal', () => store.add(animal), {
+        failure: (a) => (a ? undefined : 'store full'),
+      });
+      if (!stored) {
+        outcome = 'rejected';
+        telemetry.storeRejected();
+        throw new HttpProblem(
+          507,
+          'store_full',
+          `the store is full (${store.capacity} animals); nothing was evicted`,
+        );
+      }
+      outcome = 'stored';
+      telemetry.storeSize(store.size);
+      ctx.status = 201;
+      ctx.set('Location', `${ROUTE.animals}/${stored.id}`);
+      ctx.body = stored;
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) outcome = 'failed';
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      if (telemetry.enabled) {
+        const span = trace.getActiveSpan();
+        const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
+        telemetry.registration(species, outcome, seconds, traceId);
+      }
+    }
+  }
+
+  function injectError(species: Species, status: number): HttpProblem {
+    return telemetry.span(
+      'injected error',
+      () => {
+        telemetry.faultInjected(species, 'error');
+        if (telemetry.enabled) log.error('injected fault', { species, status_code: status, kind: 'error' });
+        return new HttpProblem(
+          status,
+          'injected_fault',
+          `registration of a ${species} failed (injected fault)`,
+        );
+      },
+      { attributes: { [SPAN_ATTRIBUTE.faultKind]: 'error' }, failure: () => 'injected fault' },
+    );
+  }
+
+  router.post(ROUTE.animals, register);
+
+  router.get(ROUTE.animals, (ctx) => {
+    const { error, value } = pageQuerySchema.validate(ctx.query);
+    if (error) {
+      throw new HttpProblem(400, 'invalid_query', 'the query is not valid', {
+        details: error.details.map((d) => ({ field: d.path.join('.'), reason: d.type, message: d.message })),
+      });
+    }
+    ctx.body = store.page(value.offset, value.limit);
+  });
+
+  router.get(ROUTE.animal, (ctx) => {
+    const animal = store.get(ctx.params.id ?? '');
+    if (!animal) throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
+    ctx.body = animal;
+  });
+}

@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  createLogger,
+  disabledTracing,
+  type Logger,
+  SERVER,
+  type SpanExporter,
+  startTracing,
+  type Tracing,
+} from '@menagerie/telemetry';
+
+import { createApp } from './app.ts';
+import type { ServerConfig } from './config.ts';
+import { errorBody } from './http/errors.ts';
+import { faultInjector } from './profile/faults.ts';
+import { loadBehaviourProfile } from './profile/load.ts';
+import { NO_FAULTS } from './profile/profile.ts';
+import type { Random } from './random.ts';
+import type { Lifecycle } from './routes/probes.ts';
+import { AnimalStore } from './store.ts';
+import { createServerMetrics, recordingTelemetry, telemetryOff } from './telemetry.ts';
+
+export interface StartOptions {
+  config: ServerConfig;
+  /** Interface to listen on; all interfaces when undefined. */
+  host?: string;
+  random?: Random;
+  env?: NodeJS.ProcessEnv;
+  /** Log destination; stdout when undefined. */
+  logStream?: NodeJS.WritableStream;
+  /** Replaces the OTLP exporter (tests). */
+  spanExporter?: SpanExporter;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly log: Logger;
+  readonly store: AnimalStore;
+  /** Readiness off, stop accepting, let in-flight requests finish (within the grace period), flush spans and logs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Requests Node's HTTP parser refuses (an unknown method, a malformed request
+ * line, oversized headers) never reach Koa; they still get a JSON error.
+ */
+function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request Header Fields Too Large']
+      : [400, 'bad_request', 'Bad Request'];
+  const body = JSON.stringify(errorBody(status, code, 'the request could not be parsed'));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const profile = config.faults ? loadBehaviourProfile(config.behaviourProfilePath) : NO_FAULTS;
+
+  const metrics = config.telemetry ? createServerMetrics(config, config.storeCapacity) : undefined;
+  const tracing: Tracing = config.telemetry
+    ? startTracing({
+        defaultServiceName: SERVER.name,
+        serviceVersion: config.version,
+        env,
+        ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
+        ...(metrics ? { onSpansDropped: metrics.onSpansDropped } : {}),
+      })
+    : disabledTracing(SERVER.name);
+  const log = createLogger({
+    service: tracing.serviceName,
+    level: config.logLevel,
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  });
+
+  const store = new AnimalStore(config.storeCapacity);
+  const lifecycle: Lifecycle = { ready: true };
+  const app = createApp({
+    store,
+    faults: faultInjector(profile, options.random ?? Math.random),
+    log,
+    lifecycle,
+    telemetry: metrics ? recordingTelemetry(tracing.tracer, metrics) : telemetryOff,
+    tracer: metrics ? tracing.tracer : undefined,
+    metrics,
+  });
+
+  const server: Server = createServer(app.callback());
+  server.on('clientError', answerParserError);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? 'localhost';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  log.info(`${tracing.serviceName} listening on port ${port}`, {
+    port,
+    url,
+    traces: config.telemetry
+      ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
+      : 'not exported (TELEMETRY=off)',
+    telemetry: config.telemetry ? 'on' : 'off',
+    faults: config.faults ? 'on' : 'off',
+    behaviour_profile: config.faults
+      ? (config.behaviourProfilePath ?? 'built-in defaults')
+      : 'none (FAULTS=off)',
+    store_capacity: config.storeCapacity,
+    version: config.version,
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      lifecycle.ready = false;
+      log.info('shutting down: readiness off, finishing in-flight requests', {
+        grace_seconds: config.shutdownGraceSeconds,
+      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => {
+        log.warn('grace period over: closing the connections still open');
+        server.closeAllConnections();
+      }, config.shutdownGraceSeconds * 1000);
+      await closed;
+      clearTimeout(grace);
+      await tracing.shutdown().catch((error: unknown) => {
+        log.warn('spans could not all be exported', { error: String(error) });
+      });
+      log.info('stopped', { animals: store.size });
+      await log.close();
+    })();
+    return closing;
+  };
+
+  return { url, port, log, store, close };
+}

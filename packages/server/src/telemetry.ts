@@ -1,0 +1,136 @@
+import type { Species } from '@menagerie/animals';
+import type { IssueField } from '@menagerie/animals/validation';
+import type { Registry } from '@menagerie/telemetry';
+import {
+  createMetricSet,
+  createRegistry,
+  type DurationRecorder,
+  durationRecorder,
+  labelChildren,
+  type MetricSet,
+  type RegistrationOutcome,
+  SERVER_METRICS,
+  type SpanDropReason,
+} from '@menagerie/telemetry';
+import { type Attributes, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+
+export type FaultKind = 'delay' | 'error';
+export type SpeciesLabel = Species | 'unknown';
+
+/**
+ * What the handlers report. Two implementations: a recording one, and one
+ * for TELEMETRY=off that does nothing at all (the overhead baseline).
+ */
+export interface ServerTelemetry {
+  readonly enabled: boolean;
+  /**
+   * Runs `work` (sync or async) in a child span of the active span. The span
+   * gets an error status when `work` throws or rejects, or when `failure`
+   * returns a message for its result.
+   */
+  span<T>(name: string, work: () => T, options?: SpanOptions<Awaited<T>>): T;
+  validationFailed(issues: readonly { field: IssueField | '_body'; reason: string }[]): void;
+  registration(species: SpeciesLabel, outcome: RegistrationOutcome, seconds: number, traceId?: string): void;
+  faultInjected(species: Species, kind: FaultKind): void;
+  storeSize(animals: number): void;
+  storeRejected(): void;
+}
+
+export interface SpanOptions<R> {
+  attributes?: Attributes;
+  failure?: (result: R) => string | undefined;
+}
+
+export const telemetryOff: ServerTelemetry = {
+  enabled: false,
+  span: (_name, work) => work(),
+  validationFailed: () => {},
+  registration: () => {},
+  faultInjected: () => {},
+  storeSize: () => {},
+  storeRejected: () => {},
+};
+
+export interface ServerMetrics {
+  registry: Registry;
+  metrics: MetricSet<typeof SERVER_METRICS>;
+  requestDuration: DurationRecorder;
+  onSpansDropped: (reason: SpanDropReason, count: number) => void;
+}
+
+export function createServerMetrics(
+  build: { version: string; revision: string },
+  capacity: number,
+): ServerMetrics {
+  const { registry, common } = createRegistry(build);
+  const metrics = createMetricSet(registry, SERVER_METRICS, { exemplars: true });
+  metrics.storeCapacity.set(capacity);
+  metrics.storeAnimals.set(0);
+  metrics.storeRejections.inc(0);
+  const dropped = labelChildren((reason) => common.spansDropped.labels(reason));
+  return {
+    registry,
+    metrics,
+    requestDuration: durationRecorder(metrics.requestDuration, SERVER_METRICS.requestDuration.labels, true),
+    onSpansDropped: (reason, count) => dropped(reason).inc(count),
+  };
+}
+
+export function recordingTelemetry(tracer: Tracer, server: ServerMetrics): ServerTelemetry {
+  const { metrics } = server;
+  const registrationDuration = durationRecorder(
+    metrics.animalDuration,
+    SERVER_METRICS.animalDuration.labels,
+    true,
+  );
+  const validationFailure = labelChildren((field, reason) =>
+    metrics.validationFailures.labels(field, reason),
+  );
+  const fault = labelChildren((species, kind) => metrics.faultsInjected.labels(species, kind));
+  return {
+    enabled: true,
+    span<T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T {
+      return tracer.startActiveSpan(
+        name,
+        options.attributes ? { attributes: options.attributes } : {},
+        (span) => {
+          const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
+          const finish = (value: Awaited<T>) => {
+            const failure = options.failure?.(value);
+            if (failure !== undefined) fail(failure);
+            span.end();
+            return value;
+          };
+          const abort = (error: unknown): never => {
+            fail(error instanceof Error ? error.message : String(error));
+            span.end();
+            throw error;
+          };
+          let result: T;
+          try {
+            result = work();
+          } catch (error) {
+            return abort(error);
+          }
+          if (result instanceof Promise) return result.then(finish, abort) as T;
+          return finish(result as Awaited<T>) as T;
+        },
+      );
+    },
+    validationFailed(issues) {
+      for (const issue of issues) validationFailure(issue.field, issue.reason).inc();
+    },
+    registration(species, outcome, seconds, traceId) {
+      registrationDuration.observe([species, outcome], seconds, traceId);
+    },
+    faultInjected(species, kind) {
+      fault(species, kind).inc();
+    },
+    storeSize(animals) {
+      metrics.storeAnimals.set(animals);
+    },
+    storeRejected() {
+      metrics.storeRejections.inc();
+    },
+  };
+}

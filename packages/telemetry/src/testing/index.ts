@@ -1,0 +1,2 @@
+export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+export * from './otlp-receiver.ts';

@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { expect } from 'chai';
+import { createLogger, LOG_FIELD, parseLogLevel } from '../src/index.ts';
+
+function capture() {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line));
+  });
+  return { stream, lines };
+}
+
+describe('logger', () => {
+  it('writes one flat JSON object per line with the contract fields', async () => {
+    const { stream, lines } = capture();
+    const log = createLogger({ service: 'svc', stream });
+    log.info('hello', { [LOG_FIELD.route]: '/animals', [LOG_FIELD.statusCode]: 201 });
+    await log.close();
+    expect(lines).to.have.length(1);
+    const line = lines[0] as Record<string, unknown>;
+    expect(line[LOG_FIELD.message]).to.equal('hello');
+    expect(line[LOG_FIELD.level]).to.equal('info');
+    expect(line[LOG_FIELD.service]).to.equal('svc');
+    expect(new Date(String(line[LOG_FIELD.time])).toISOString()).to.equal(line[LOG_FIELD.time]);
+    expect(line[LOG_FIELD.route]).to.equal('/animals');
+    expect(line).not.to.have.property(LOG_FIELD.traceId);
+  });
+
+  it('drops lines below the level', async () => {
+    const { stream, lines } = capture();
+    const log = createLogger({ service: 'svc', level: 'warn', stream });
+    log.info('quiet');
+    log.debug('quieter');
+    log.warn('loud');
+    log.error('louder');
+    await log.close();
+    expect(lines.map((l) => l[LOG_FIELD.message])).to.deep.equal(['loud', 'louder']);
+  });
+
+  it('adds trace_id and span_id while a span is active', async () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+    });
+    try {
+      const { stream, lines } = capture();
+      const log = createLogger({ service: 'svc', stream });
+      const span = provider.getTracer('t').startSpan('s');
+      context.with(trace.setSpan(context.active(), span), () => log.warn('inside'));
+      log.warn('outside');
+      span.end();
+      await log.close();
+      expect(lines[0]?.[LOG_FIELD.traceId]).to.equal(span.spanContext().traceId);
+      expect(lines[0]?.[LOG_FIELD.spanId]).to.equal(span.spanContext().spanId);
+      expect(lines[1]).not.to.have.property(LOG_FIELD.traceId);
+    } finally {
+      context.disable();
+      await provider.shutdown();
+    }
+  });
+
+  it('parses LOG_LEVEL and refuses unknown levels', () => {
+    expect(parseLogLevel(undefined)).to.equal('info');
+    expect(parseLogLevel('DEBUG')).to.equal('debug');
+    expect(() => parseLogLevel('verbose')).to.throw(/not one of error, warn, info, debug/);
+  });
+});
