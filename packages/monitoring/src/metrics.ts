@@ -59,14 +59,6 @@ export const CLUSTER_ONLY_METRIC = {
     name: 'traces_spanmetrics_latency_bucket',
     source: 'Tempo metrics generator (span metrics)',
   },
-  serviceGraphRequests: {
-    name: 'traces_service_graph_request_total',
-    source: 'Tempo metrics generator (service graph)',
-  },
-  serviceGraphFailed: {
-    name: 'traces_service_graph_request_failed_total',
-    source: 'Tempo metrics generator (service graph)',
-  },
 } as const satisfies Record<string, ExternalMetric>;
 
 export const STANDARD_METRIC_NAMES: ReadonlySet<string> = new Set(
