@@ -1,3 +1,4 @@
+export * from './alerting.ts';
 export * from './env.ts';
 export * from './logs.ts';
 export * from './metrics.ts';

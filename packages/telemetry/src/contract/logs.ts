@@ -27,3 +27,14 @@ export const LOKI_LABEL = {
   app: 'app',
   level: 'level',
 } as const;
+
+/**
+ * A request rejected by validation is logged at `warn` with these two extra
+ * fields: the offending fields and the joi reasons, each a comma-separated
+ * string (LogQL's json parser skips arrays), with the same values as the
+ * `field`/`reason` labels of menagerie_validation_failures_total.
+ */
+export const VALIDATION_LOG_FIELD = {
+  fields: 'validation_fields',
+  reasons: 'validation_reasons',
+} as const;

@@ -1,0 +1,112 @@
+import { ALERTMANAGER_SECRETS_DIR, PAGING, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { ALERT, RULE_LABEL, SEVERITY } from '../naming.ts';
+import { oneOf } from '../promql.ts';
+
+/**
+ * The complete Alertmanager configuration, valid for Alertmanager 0.25 (amtool
+ * here) and 0.34 (kube-prometheus-stack). Nothing in it needs an external
+ * service: the page, ticket and info receivers have no integrations, so alerts
+ * are grouped, inhibited and shown in Alertmanager's UI and in Grafana's
+ * Alertmanager datasource. The PagerDuty receiver is configured but only used
+ * once alerts carry PAGING.switchLabel (see docs/alerting.md).
+ */
+
+/** Receiver names; a route test checks where each severity lands. */
+export const RECEIVER = {
+  default: 'default',
+  page: 'page',
+  ticket: 'ticket',
+  info: 'info',
+  paging: PAGING.receiver,
+} as const;
+
+export const PAGING_KEY_FILE = `${ALERTMANAGER_SECRETS_DIR}/${PAGING.secretName}/${PAGING.secretKey}`;
+
+const is = (label: string, value: string): string => `${label}=${JSON.stringify(value)}`;
+const present = (label: string): string => `${label}=~".+"`;
+
+/** Alerts a dead or missing server explains; they would only repeat its story. */
+export const EXPLAINED_BY_SERVER_DOWN = [
+  ALERT.availabilityFastBurn,
+  ALERT.availabilitySlowBurn,
+  ALERT.latencyFastBurn,
+  ALERT.latencySlowBurn,
+  ALERT.highLatency,
+  ALERT.clientCannotReachServer,
+  ALERT.probeFailing,
+] as const;
+
+export const SERVER_GONE = [ALERT.serverDown, ALERT.serverTargetMissing] as const;
+
+export interface AlertmanagerConfig {
+  readonly route: Record<string, unknown>;
+  readonly inhibit_rules: readonly Record<string, unknown>[];
+  readonly receivers: readonly Record<string, unknown>[];
+}
+
+export function alertmanagerConfig(): AlertmanagerConfig {
+  const { namespace, service } = TARGET_LABEL;
+  return {
+    route: {
+      receiver: RECEIVER.default,
+      group_by: ['alertname', RULE_LABEL.severity, namespace, service],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '12h',
+      routes: [
+        {
+          receiver: RECEIVER.paging,
+          matchers: [
+            is(RULE_LABEL.severity, SEVERITY.page),
+            is(PAGING.switchLabel.name, PAGING.switchLabel.value),
+          ],
+          group_wait: '10s',
+          repeat_interval: '1h',
+        },
+        {
+          receiver: RECEIVER.page,
+          matchers: [is(RULE_LABEL.severity, SEVERITY.page)],
+          group_wait: '10s',
+          repeat_interval: '1h',
+        },
+        { receiver: RECEIVER.ticket, matchers: [is(RULE_LABEL.severity, SEVERITY.ticket)] },
+        {
+          receiver: RECEIVER.info,
+          matchers: [is(RULE_LABEL.severity, SEVERITY.info)],
+          repeat_interval: '24h',
+        },
+      ],
+    },
+    inhibit_rules: [
+      {
+        source_matchers: [oneOf('alertname', SERVER_GONE)],
+        target_matchers: [oneOf('alertname', EXPLAINED_BY_SERVER_DOWN)],
+        equal: [namespace, service],
+      },
+      // A page for an SLO already says what the ticket for the same SLO would.
+      {
+        source_matchers: [is(RULE_LABEL.severity, SEVERITY.page), present(RULE_LABEL.slo)],
+        target_matchers: [is(RULE_LABEL.severity, SEVERITY.ticket), present(RULE_LABEL.slo)],
+        equal: [namespace, service, RULE_LABEL.slo],
+      },
+    ],
+    receivers: [
+      { name: RECEIVER.default },
+      { name: RECEIVER.page },
+      { name: RECEIVER.ticket },
+      { name: RECEIVER.info },
+      {
+        name: RECEIVER.paging,
+        pagerduty_configs: [
+          {
+            routing_key_file: PAGING_KEY_FILE,
+            send_resolved: true,
+            severity: 'critical',
+            description: '{{ .CommonAnnotations.summary }}',
+            links: [{ href: '{{ .CommonAnnotations.runbook_url }}', text: 'Runbook' }],
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,195 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { BLACKBOX_PROBE, CLIENT, CLIENT_METRICS, LABEL, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { STANDARD_METRIC } from '../metrics.ts';
+import { DASHBOARD_UID, RULE_LABEL } from '../naming.ts';
+import { FAILED_OUTCOMES } from '../outcomes.ts';
+import { eq, num, oneOf, orZeroLike, selector, sumBy } from '../promql.ts';
+import {
+  AVAILABILITY_SLI,
+  BURN_RATE_POLICY,
+  errorBudget,
+  periodWindow,
+  SLI_WINDOWS,
+  SLIS,
+  SLO_RECORD,
+  type SliDefinition,
+} from '../slo.ts';
+import { buildDashboard, prom, RANGE, type RowSpec, scope, statPanel, timeseriesPanel } from './kit.ts';
+import { releaseMarkers } from './overview.ts';
+import { clientScope, rateOf } from './selectors.ts';
+
+/**
+ * SLOs: for availability and latency, the SLI, the objective, the error budget
+ * left over the SLO period and the burn rate over every alerting window. All
+ * panels read the recording rules, so they show exactly what the alerts see.
+ */
+
+const pct = (ratio: number): string => `${num(ratio * 100)}%`;
+
+function sloRow(sli: SliDefinition): RowSpec {
+  const { slo } = sli;
+  const sloScope = [eq(RULE_LABEL.slo, slo.name), scope.namespace, scope.service];
+  const sloOnly = [eq(RULE_LABEL.slo, slo.name)];
+  const budget = errorBudget(slo);
+  const period = periodWindow(slo);
+  const factors = [
+    ...new Set(Object.values(BURN_RATE_POLICY).flatMap((conditions) => conditions.map((c) => c.factor))),
+  ];
+  return {
+    title: `${slo.name} SLO: ${pct(slo.objective)} of API requests not ${sli.badEvent}, over ${slo.windowDays} days`,
+    panels: [
+      statPanel({
+        title: `${slo.name}: SLI over ${period}`,
+        description: `Share of API requests not ${sli.badEvent} over the last ${slo.windowDays} days (traffic-weighted). Red below the objective.`,
+        unit: 'percentunit',
+        decimals: 3,
+        thresholds: [
+          ['red', null],
+          ['green', slo.objective],
+        ],
+        queries: [
+          prom(`1 - ${selector(SLO_RECORD.errorRatio(period), sloScope)}`, '{{service}}', { instant: true }),
+        ],
+      }),
+      statPanel({
+        title: `${slo.name}: objective`,
+        description: `The objective, as the ${SLO_RECORD.objective} recording rule states it.`,
+        unit: 'percentunit',
+        decimals: 2,
+        queries: [prom(selector(SLO_RECORD.objective, sloOnly), 'objective', { instant: true })],
+      }),
+      statPanel({
+        title: `${slo.name}: error budget left`,
+        description: `Share of the ${slo.windowDays}-day error budget (${pct(budget)} of requests) not yet spent. Negative means the SLO is broken.`,
+        unit: 'percentunit',
+        decimals: 1,
+        thresholds: [
+          ['red', null],
+          ['orange', 0],
+          ['green', 0.25],
+        ],
+        queries: [prom(selector(SLO_RECORD.budgetRemaining, sloScope), '{{service}}', { instant: true })],
+      }),
+      statPanel({
+        title: `${slo.name}: burn-rate alerts firing`,
+        description: `Burn-rate alerts of this SLO now firing (${sli.alerts.page} pages, ${sli.alerts.ticket} opens a ticket).`,
+        unit: 'short',
+        thresholds: [
+          ['green', null],
+          ['red', 1],
+        ],
+        queries: [
+          prom(
+            `count(${selector(STANDARD_METRIC.alerts.name, [eq(RULE_LABEL.slo, slo.name), eq('alertstate', 'firing')])}) or on () vector(0)`,
+            'firing',
+            { instant: true },
+          ),
+        ],
+      }),
+      statPanel({
+        title: `${slo.name}: SLI over the range`,
+        description: `Share of API requests not ${sli.badEvent}, averaged over the dashboard's time range from the 5-minute recording.`,
+        unit: 'percentunit',
+        decimals: 3,
+        thresholds: [
+          ['red', null],
+          ['green', slo.objective],
+        ],
+        queries: [
+          prom(
+            `1 - avg_over_time(${selector(SLO_RECORD.errorRatio('5m'), sloScope)}[${RANGE}])`,
+            '{{service}}',
+            { instant: true },
+          ),
+        ],
+      }),
+      statPanel({
+        title: `${slo.name}: burn rate now`,
+        description:
+          'Error ratio over the last 5 minutes divided by the error budget: 1× spends the budget exactly over the SLO period.',
+        unit: 'suffix:×',
+        decimals: 2,
+        thresholds: [
+          ['green', null],
+          ['orange', 1],
+          ['red', Math.max(...factors)],
+        ],
+        queries: [prom(selector(SLO_RECORD.currentBurnRate, sloScope), '{{service}}', { instant: true })],
+      }),
+      timeseriesPanel({
+        title: `${slo.name}: SLI`,
+        description: `Share of API requests not ${sli.badEvent}, over 5 minutes and 1 hour. The dashed line is the objective.`,
+        unit: 'percentunit',
+        thresholds: [
+          ['red', null],
+          ['green', slo.objective],
+        ],
+        queries: (['5m', '1h'] as const).map((window) =>
+          prom(`1 - ${selector(SLO_RECORD.errorRatio(window), sloScope)}`, `{{service}} ${window}`),
+        ),
+      }),
+      timeseriesPanel({
+        title: `${slo.name}: burn rate per window`,
+        description: `Error ratio over each alerting window divided by the error budget (${pct(budget)}). Dashed lines: the burn-rate factors of the page and ticket alerts (${factors.map((f) => `${num(f)}×`).join(', ')}).`,
+        unit: 'suffix:×',
+        min: 0,
+        thresholds: [['green', null], ...factors.map((f) => ['red', f] as const)],
+        queries: SLI_WINDOWS.map((window) =>
+          prom(
+            `${selector(SLO_RECORD.errorRatio(window), sloScope)} / ${num(budget)}`,
+            `{{service}} ${window}`,
+          ),
+        ),
+      }),
+      timeseriesPanel({
+        title: `${slo.name}: error budget left over time`,
+        description: `Share of the ${slo.windowDays}-day error budget not yet spent, as the period recording rule computes it.`,
+        unit: 'percentunit',
+        span: 24,
+        queries: [prom(selector(SLO_RECORD.budgetRemaining, sloScope), '{{service}}')],
+      }),
+    ],
+  };
+}
+
+const clientCount = `${CLIENT_METRICS.requestDuration.name}_count`;
+const probe = selector(STANDARD_METRIC.probeSuccess.name, [
+  eq(TARGET_LABEL.job, BLACKBOX_PROBE.job),
+  scope.namespace,
+]);
+
+const otherViews: RowSpec = {
+  title: 'Other views of availability',
+  panels: [
+    timeseriesPanel({
+      title: 'Availability: server vs client vs probe',
+      description: `Three views of the same service. Server: API requests not answered 5xx (the SLI). Client: ${CLIENT.name} requests that got an answer other than 5xx (network errors and timeouts count as failures). Probe: blackbox probe success.`,
+      unit: 'percentunit',
+      span: 24,
+      queries: [
+        prom(
+          `1 - ${selector(SLO_RECORD.errorRatio('5m'), [eq(RULE_LABEL.slo, AVAILABILITY_SLI.slo.name), scope.namespace])}`,
+          'server (SLI)',
+        ),
+        prom(
+          `1 - ${orZeroLike(
+            sumBy([], rateOf(clientCount, [...clientScope, oneOf(LABEL.outcome, FAILED_OUTCOMES)])),
+            sumBy([], rateOf(clientCount, clientScope)),
+          )} / ${sumBy([], rateOf(clientCount, clientScope))}`,
+          'client',
+        ),
+        prom(`avg(${probe})`, 'probe'),
+      ],
+    }),
+  ],
+};
+
+export const slosDashboard = (): dashboard.Dashboard =>
+  buildDashboard({
+    uid: DASHBOARD_UID.slos,
+    title: 'Menagerie / SLOs',
+    description:
+      'Availability and latency SLOs of the server: SLI, objective, error budget left and burn rate per window, from the SLO recording rules.',
+    annotations: [releaseMarkers()],
+    rows: [...SLIS.map(sloRow), otherViews],
+  });

@@ -1,0 +1,6 @@
+import { RUNBOOK_BASE_URL } from '@menagerie/telemetry/contract';
+
+/** Runbooks live in docs/runbooks/<AlertName>.md; alerts link to them by this URL. */
+export const RUNBOOK_DIR = 'docs/runbooks';
+
+export const runbookUrl = (alertName: string): string => `${RUNBOOK_BASE_URL}/${alertName}.md`;

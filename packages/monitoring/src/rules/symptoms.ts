@@ -1,0 +1,135 @@
+import {
+  BLACKBOX_PROBE,
+  CLIENT,
+  CLIENT_METRICS,
+  LABEL,
+  NAMESPACE,
+  SERVER,
+  SERVER_METRICS,
+  SLI_ROUTES,
+  TARGET_LABEL,
+} from '@menagerie/telemetry/contract';
+import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../metrics.ts';
+import { ALERT, RULE_GROUP, RULE_LABEL, SEVERITY } from '../naming.ts';
+import { UNANSWERED_OUTCOMES } from '../outcomes.ts';
+import { eq, increase, num, oneOf, rate, safeRatio, selector, sumBy } from '../promql.ts';
+import { SYMPTOM_THRESHOLD as T } from '../thresholds.ts';
+import { runbookUrl } from './runbooks.ts';
+import type { AlertingRule, RuleFile } from './types.ts';
+
+/**
+ * Alerts on symptoms the SLOs do not see directly: the server gone, the client
+ * or the probe unable to reach it, the store filling up, pods restarting, and
+ * slow responses. Alerts about the server carry `namespace` and `service` so
+ * that Alertmanager can inhibit the alerts a dead server would also cause.
+ */
+
+const { namespace, service, job, pod, container } = TARGET_LABEL;
+const server = eq(job, SERVER.name);
+const serverLabel = { [service]: SERVER.name };
+
+const alert = (
+  rule: Omit<AlertingRule, 'annotations'> & { summary: string; description: string },
+): AlertingRule => ({
+  alert: rule.alert,
+  expr: rule.expr,
+  ...(rule.for ? { for: rule.for } : {}),
+  labels: rule.labels,
+  annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(rule.alert) },
+});
+
+const serverDown = alert({
+  alert: ALERT.serverDown,
+  expr: `max by (${namespace}, ${service}) (${selector(STANDARD_METRIC.up.name, [server])}) == 0`,
+  for: '2m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.page },
+  summary: '{{ $labels.service }} is down in {{ $labels.namespace }}',
+  description:
+    'Prometheus has not scraped a single {{ $labels.service }} target in {{ $labels.namespace }} for 2 minutes: every pod is down or not answering on its metrics port.',
+});
+
+const serverTargetMissing = alert({
+  alert: ALERT.serverTargetMissing,
+  expr: `absent(${selector(STANDARD_METRIC.up.name, [server, eq(namespace, NAMESPACE)])})`,
+  for: '5m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.page, ...serverLabel },
+  summary: `${SERVER.name} has no scrape target in ${NAMESPACE}`,
+  description: `Prometheus has had no ${job}="${SERVER.name}" target in namespace ${NAMESPACE} for 5 minutes: the server is not deployed, its Service has no endpoints, or its ServiceMonitor is not selected.`,
+});
+
+const clientRequests = (extra: string[]): string =>
+  sumBy(
+    [namespace],
+    rate(selector(`${CLIENT_METRICS.requestDuration.name}_count`, [eq(job, CLIENT.name), ...extra]), '5m'),
+  );
+
+const clientCannotReachServer = alert({
+  alert: ALERT.clientCannotReachServer,
+  expr: `${safeRatio(clientRequests([oneOf(LABEL.outcome, UNANSWERED_OUTCOMES)]), clientRequests([]))} > ${num(T.clientUnreachableRatio)}`,
+  for: '2m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.ticket, ...serverLabel },
+  summary: `${CLIENT.name} cannot reach ${SERVER.name} in {{ $labels.namespace }}`,
+  description: `{{ $value | humanizePercentage }} of ${CLIENT.name}'s requests over 5 minutes got no HTTP answer (network error or timeout); the alert fires above ${num(T.clientUnreachableRatio * 100)}%.`,
+});
+
+const probeFailing = alert({
+  alert: ALERT.probeFailing,
+  expr: `max by (${namespace}, ${TARGET_LABEL.instance}) (${selector(STANDARD_METRIC.probeSuccess.name, [eq(job, BLACKBOX_PROBE.job)])}) == 0`,
+  for: '2m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.page, ...serverLabel },
+  summary: 'The blackbox probe of {{ $labels.instance }} is failing',
+  description: `Every blackbox probe (module ${BLACKBOX_PROBE.module}) of {{ $labels.instance }} has failed for 2 minutes: from outside, ${SERVER.name} is unavailable.`,
+});
+
+const storeNearCapacity = alert({
+  alert: ALERT.storeNearCapacity,
+  expr: `max by (${namespace}, ${service}, ${pod}) (${selector(SERVER_METRICS.storeAnimals.name, [server])} / ${selector(SERVER_METRICS.storeCapacity.name, [server])}) > ${num(T.storeFullRatio)}`,
+  for: '5m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.ticket },
+  summary: 'The animal store of {{ $labels.pod }} is {{ $value | humanizePercentage }} full',
+  description: `{{ $labels.pod }} holds more than ${num(T.storeFullRatio * 100)}% of its capacity; when full it answers 507 to every new animal, which counts against the availability SLO.`,
+});
+
+const podRestarting = alert({
+  alert: ALERT.podRestarting,
+  expr: `sum by (${namespace}, ${pod}, ${container}) (${increase(
+    selector(CLUSTER_ONLY_METRIC.podRestarts.name, [
+      eq(namespace, NAMESPACE),
+      oneOf(container, [SERVER.container, CLIENT.container]),
+    ]),
+    T.restartWindow,
+  )}) > 0`,
+  labels: { [RULE_LABEL.severity]: SEVERITY.ticket },
+  summary: 'Container {{ $labels.container }} of {{ $labels.pod }} restarted',
+  description: `Container {{ $labels.container }} of pod {{ $labels.pod }} in {{ $labels.namespace }} restarted in the last ${T.restartWindow}. A restart loses the in-memory store of that pod.`,
+});
+
+const highLatency = alert({
+  alert: ALERT.highLatency,
+  expr: `histogram_quantile(${num(T.latencyQuantile)}, sum by (${namespace}, ${service}, le) (${rate(
+    selector(`${SERVER_METRICS.requestDuration.name}_bucket`, [server, oneOf(LABEL.route, SLI_ROUTES)]),
+    '5m',
+  )})) > ${num(T.latencySeconds)}`,
+  for: '5m',
+  labels: { [RULE_LABEL.severity]: SEVERITY.info },
+  summary: 'p99 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}',
+  description: `The 99th percentile of API request duration of {{ $labels.service }} in {{ $labels.namespace }} has been above ${num(T.latencySeconds)}s for 5 minutes. The latency SLO alerts decide whether this needs action.`,
+});
+
+export const symptomsRuleFile: RuleFile = {
+  name: 'symptoms',
+  groups: [
+    {
+      name: RULE_GROUP.symptoms,
+      rules: [
+        serverDown,
+        serverTargetMissing,
+        clientCannotReachServer,
+        probeFailing,
+        storeNearCapacity,
+        podRestarting,
+        highLatency,
+      ],
+    },
+  ],
+};
