@@ -140,7 +140,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
     });
     const { code, output } = await box.run(
       script('ensure-paging-secret.sh'),
-      ['menagerie', 'menagerie-paging', 'routing-key'],
+      ['menagerie', 'menagerie-pagerduty', 'routing-key'],
       {
         PAGING_ROUTING_KEY: 's3cret',
       },
@@ -148,10 +148,10 @@ describe('scripts/ensure-paging-secret.sh', () => {
     expect(code, output).to.equal(0);
     // The two halves of a pipeline log in either order.
     expect(box.calls()).to.have.members([
-      'kubectl -n menagerie get secret menagerie-paging',
+      'kubectl -n menagerie get secret menagerie-pagerduty',
       'kubectl create namespace menagerie --dry-run=client -o yaml',
       'kubectl apply -f -',
-      'kubectl -n menagerie create secret generic menagerie-paging --from-file=routing-key=/dev/stdin',
+      'kubectl -n menagerie create secret generic menagerie-pagerduty --from-file=routing-key=/dev/stdin',
     ]);
     expect(box.calls().at(-1)).to.include('create secret generic');
     expect(box.calls().join('\n')).to.not.include('s3cret');
@@ -162,7 +162,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
     const box = sandbox({ kubectl: 'exit 0' });
     const { code, output } = await box.run(script('ensure-paging-secret.sh'), [
       'menagerie',
-      'menagerie-paging',
+      'menagerie-pagerduty',
       'routing-key',
     ]);
     expect(code).to.equal(0);

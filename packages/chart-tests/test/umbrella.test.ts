@@ -6,12 +6,14 @@ import {
   BLACKBOX_PROBE,
   CLIENT,
   DATASOURCE_UID,
-  EXEMPLAR_TRACE_ID_LABEL,
+  EXEMPLAR_LABEL,
   LOG_FIELD,
   LOKI_LABEL,
   NAMESPACE,
   OTLP,
+  PAGING,
   RELEASE,
+  REPOSITORY_URL,
   SERVER,
   SERVER_METRICS,
   STACK,
@@ -55,7 +57,7 @@ receivers:
       - url: http://pager.invalid/alert
         http_config:
           authorization:
-            credentials_file: /etc/alertmanager/secrets/menagerie-paging/routing-key
+            credentials_file: /etc/alertmanager/secrets/menagerie-pagerduty/routing-key
 `;
 
 async function tool(command: string, args: string[]): Promise<{ ok: boolean; output: string }> {
@@ -196,7 +198,7 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     const datasources = provisionedDatasources(objects);
     const json = (uid: string) => datasources.get(uid)?.jsonData ?? {};
     expect(json(DATASOURCE_UID.prometheus).exemplarTraceIdDestinations).to.deep.include({
-      name: EXEMPLAR_TRACE_ID_LABEL,
+      name: EXEMPLAR_LABEL.traceId,
       datasourceUid: DATASOURCE_UID.tempo,
       urlDisplayLabel: 'View trace',
     });
@@ -448,6 +450,7 @@ describe('umbrella chart: dashboards, rules and the Alertmanager config come fro
 
   it('mounts the paging Secret the configuration reads, and refuses a config that reads an unmounted one', async () => {
     const paging = at('alerting', 'pagingSecret') as { name: string; key: string };
+    expect(paging).to.deep.equal({ name: PAGING.secretName, key: PAGING.secretKey });
     expect(ALERTMANAGER).to.include(`/etc/alertmanager/secrets/${paging.name}/${paging.key}`);
     expect(at(KPS, 'alertmanager', 'alertmanagerSpec', 'secrets')).to.deep.equal([paging.name]);
     const chartDir = umbrellaCopy({
@@ -510,11 +513,8 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
   for (const file of list('rules', '.yaml')) {
     it(`ships rule file ${file} as a PrometheusRule`, () => {
       const expected = parse(readFileSync(path.join(filesDir, 'rules', file), 'utf8'));
-      expect(
-        ofKind(objects, 'PrometheusRule').some(
-          (rule) => JSON.stringify(rule.spec) === JSON.stringify(expected),
-        ),
-      ).to.equal(true);
+      // Deep equality, not text: Helm's toYaml sorts keys.
+      expect(ofKind(objects, 'PrometheusRule').map((rule) => rule.spec)).to.deep.include(expected);
     });
   }
 
@@ -524,6 +524,15 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
       expect(decodeBase64(findObject(objects, 'Secret', name).data['alertmanager.yaml'])).to.equal(
         readFileSync(path.join(filesDir, 'alertmanager', 'alertmanager.yaml'), 'utf8'),
       );
+    });
+  }
+});
+
+describe('chart metadata', () => {
+  for (const chart of ['menagerie', SERVER.name, CLIENT.name]) {
+    it(`names the project's repository as ${chart}'s home`, () => {
+      const chartYaml = parse(readFileSync(path.join(UMBRELLA_DIR, '..', chart, 'Chart.yaml'), 'utf8'));
+      expect(chartYaml.home).to.equal(REPOSITORY_URL);
     });
   }
 });

@@ -30,5 +30,8 @@ export const PAGING = {
   switchLabel: { name: 'paging', value: 'pagerduty' },
 } as const;
 
+/** Where the project lives; charts name it as their home. */
+export const REPOSITORY_URL = 'https://github.com/menagerie-sre/menagerie';
+
 /** Runbooks are `<RUNBOOK_BASE_URL>/<AlertName>.md`, rendered by the repository host. */
-export const RUNBOOK_BASE_URL = 'https://github.com/menagerie-sre/menagerie/blob/main/docs/runbooks';
+export const RUNBOOK_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/runbooks`;

@@ -21,18 +21,3 @@ export const DATASOURCE_UID = {
   tempo: 'tempo',
   alertmanager: 'alertmanager',
 } as const;
-
-/**
- * The exemplar label that carries a trace id on the server's histograms; the
- * Prometheus datasource links it to the Tempo datasource (exemplars → traces).
- */
-export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
-
-/**
- * The blackbox probe of the server's readiness through its Service: the
- * Prometheus `job` label of its `probe_*` series and the exporter module.
- */
-export const BLACKBOX_PROBE = {
-  job: 'blackbox',
-  module: 'http_2xx',
-} as const;
