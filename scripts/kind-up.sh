@@ -96,7 +96,7 @@ revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 for app in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
   image="$app:$(chart_app_version "charts/$app")"
   step "building $image (revision $revision) [$(elapsed)]"
-  docker build --file "packages/${app#menagerie-}/Dockerfile" --build-arg "MENAGERIE_REVISION=$revision" \
+  docker build --build-arg "APP=${app#menagerie-}" --build-arg "MENAGERIE_REVISION=$revision" \
     --tag "$image" .
   kind load docker-image --name "$MENAGERIE_CLUSTER" "$image"
 done
