@@ -1,11 +1,10 @@
+import { AVAILABILITY_SLI, sliErrorRatio } from '@menagerie/monitoring';
 import {
   AVAILABILITY_SLO,
   COMMON_METRICS,
   LABEL,
   NAMESPACE,
   SERVER,
-  SERVER_METRICS,
-  SLI_ROUTES,
   TARGET_LABEL,
 } from '@menagerie/telemetry/contract';
 
@@ -27,18 +26,9 @@ export type Expectation = 'breach' | 'healthy';
 /** The error ratio the availability SLO allows: 1 - objective. */
 export const ERROR_BUDGET_RATIO = 1 - AVAILABILITY_SLO.objective;
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
-}
-
-/** The server's share of 5xx answers on the SLI routes, over `window`; 0 when there are none. */
+/** The server's share of 5xx answers on the SLI routes over `window`: the availability SLI itself. */
 export function errorRatioQuery(window = '1m'): string {
-  const metric = `${SERVER_METRICS.requestDuration.name}_count`;
-  const routes = SLI_ROUTES.map(escapeRegex).join('|');
-  const selector = `${TARGET_LABEL.job}="${SERVER.name}",${LABEL.route}=~"${routes}"`;
-  const errors = `sum(rate(${metric}{${selector},${LABEL.statusCode}=~"5.."}[${window}]))`;
-  const all = `sum(rate(${metric}{${selector}}[${window}]))`;
-  return `(${errors} or vector(0)) / ${all}`;
+  return `sum(${sliErrorRatio(AVAILABILITY_SLI, window)})`;
 }
 
 export function buildInfoQuery(): string {

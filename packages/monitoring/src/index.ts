@@ -36,6 +36,15 @@ export { type RenderedFiles, renderAll } from './render.ts';
 export { type ListedRule, listRules, ruleFiles } from './rules/index.ts';
 export { RUNBOOK_DIR, runbookUrl } from './rules/runbooks.ts';
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './rules/types.ts';
-export { BURN_RATE_POLICY, SLI_WINDOWS, SLIS, SLO_RECORD } from './slo.ts';
+export {
+  AVAILABILITY_SLI,
+  BURN_RATE_POLICY,
+  LATENCY_SLI,
+  SLI_WINDOWS,
+  SLIS,
+  SLO_RECORD,
+  type SliDefinition,
+  sliErrorRatio,
+} from './slo.ts';
 export { SYMPTOM_THRESHOLD } from './thresholds.ts';
 export { DEFAULT_SUBSTITUTIONS, substituteVariables } from './variables.ts';

@@ -9,7 +9,7 @@ import {
   TARGET_LABEL,
 } from '@menagerie/telemetry/contract';
 import { ALERT, type AlertName, RULE_GROUP } from './naming.ts';
-import { eq, leMatcher, num, oneOf, rate, re, selector, sumBy } from './promql.ts';
+import { eq, leMatcher, num, oneOf, orZeroLike, rate, re, selector, sumBy } from './promql.ts';
 
 /**
  * The two SLIs, as PromQL over the server's request histogram, and the
@@ -106,6 +106,15 @@ export const LATENCY_SLI: SliDefinition = {
 };
 
 export const SLIS: readonly SliDefinition[] = [AVAILABILITY_SLI, LATENCY_SLI];
+
+/**
+ * The SLI's error ratio over `window`, straight from the histogram: 0 when no
+ * request was bad, no value (NaN) when there was no request at all. The
+ * recording rules floor the denominator on top of this; a watcher that must
+ * tell "no traffic" from "no errors" uses it as is.
+ */
+export const sliErrorRatio = (sli: SliDefinition, window: string): string =>
+  `${orZeroLike(sli.badRate(window), sli.totalRate(window))} / ${sli.totalRate(window)}`;
 
 export const errorBudget = (slo: Slo): number => Number((1 - slo.objective).toPrecision(12));
 export const periodWindow = (slo: Slo): string => `${slo.windowDays}d`;
