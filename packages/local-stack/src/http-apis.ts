@@ -39,6 +39,7 @@ export interface ExemplarSeries {
 }
 
 export interface AlertmanagerAlert {
+  fingerprint: string;
   labels: Labels;
   annotations: Labels;
   receivers: { name: string }[];
@@ -124,6 +125,16 @@ export function alertmanagerApi(url: string): AlertmanagerApi {
     },
     alerts: () => call(`${url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`),
   };
+}
+
+/**
+ * Where Prometheus' web pages live: `/` redirects to the graph page, which is
+ * `/classic/graph` in Debian's build (the classic UI) and `/graph` upstream.
+ */
+export async function prometheusUiBase(url: string): Promise<string> {
+  const response = await fetch(`${url}/`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+  const location = response.headers.get('location') ?? '/graph';
+  return new URL(location.replace(/graph$/, ''), url).toString();
 }
 
 /** Polls `check` every `everyMs` until it returns a value other than undefined, or fails after `timeoutMs`. */

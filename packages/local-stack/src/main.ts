@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { prometheusUiBase } from './http-apis.ts';
 import { PrerequisiteError } from './prerequisites.ts';
 import { INTERACTIVE_RHYTHM, LOCAL_ENV, portsFromEnv, SettingsError } from './settings.ts';
 import { type StackUrls, startLocalStack } from './stack.ts';
@@ -42,7 +43,11 @@ async function main(): Promise<number> {
   for (const [key, url] of Object.entries(stack.urls)) {
     console.log(`  ${LABELS[key as keyof StackUrls].padEnd(18)} ${url}`);
   }
-  console.log(`  ${'alerts'.padEnd(18)} ${stack.urls.prometheus}/alerts`);
+  const ui = await prometheusUiBase(stack.urls.prometheus).catch(() => `${stack.urls.prometheus}/`);
+  console.log(`  ${'Prometheus alerts'.padEnd(18)} ${ui}alerts`);
+  // Debian's Alertmanager has no web UI: its API and amtool show the alerts.
+  console.log(`  ${'Alertmanager API'.padEnd(18)} ${stack.urls.alertmanager}/api/v2/alerts`);
+  console.log(`  ${''.padEnd(18)} amtool --alertmanager.url=${stack.urls.alertmanager} alert query`);
   console.log(`  ${'configuration'.padEnd(18)} ${dir}\n`);
 
   const stopped = new Promise<string>((resolve) => {

@@ -7,6 +7,7 @@ export interface ProcessSpec {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Shown once at start: where to look. */
   urls?: Record<string, string>;
   /** Every stdout line, unprefixed (the server's JSON log lines, for instance). */
@@ -70,6 +71,7 @@ export function createProcessGroup(
     const prefix = `[${spec.name.padEnd(prefixWidth)}]`;
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
+      ...(spec.cwd ? { cwd: spec.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let planned = false;

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OUTPUT_DIR, REPOSITORY_ROOT } from '@menagerie/monitoring';
 import {
@@ -33,14 +33,12 @@ const HOST = '127.0.0.1';
 export const packageMain = (name: 'server' | 'client'): string =>
   fileURLToPath(new URL(`../../${name}/dist/main.js`, import.meta.url));
 
-/** The chart's rule files, as Prometheus loads them in the cluster. */
-export const chartRuleFiles = (): string[] => {
-  const dir = join(REPOSITORY_ROOT, OUTPUT_DIR.rules);
-  return readdirSync(dir)
+/** The chart's rule files, as Prometheus loads them in the cluster (paths relative to the repository). */
+export const chartRuleFiles = (): string[] =>
+  readdirSync(join(REPOSITORY_ROOT, OUTPUT_DIR.rules))
     .filter((name) => name.endsWith('.yaml'))
     .sort()
-    .map((name) => join(dir, name));
-};
+    .map((name) => join(OUTPUT_DIR.rules, name));
 
 /** The chart's Alertmanager configuration, used as it is. */
 export const CHART_ALERTMANAGER_CONFIG = join(REPOSITORY_ROOT, OUTPUT_DIR.alertmanager, 'alertmanager.yaml');
@@ -137,6 +135,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const file = (name: string) => join(dir, name);
   const urls = stackUrls(ports);
   const address = (port: number) => `${HOST}:${port}`;
+  // Prometheus runs in `dir` and reads the chart's rule files through a link at
+  // the same relative path, so its pages name them as the repository does.
+  mkdirSync(dirname(file(OUTPUT_DIR.rules)), { recursive: true });
+  symlinkSync(join(REPOSITORY_ROOT, OUTPUT_DIR.rules), file(OUTPUT_DIR.rules));
   const serverTargetsFile = file('server-targets.json');
   writeAtomically(serverTargetsFile, '[]\n');
   writeFileSync(file('blackbox.yml'), stringify(blackboxConfig()));
@@ -259,9 +261,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     group.start({
       name: 'prometheus',
       command: PROGRAM.prometheus.command,
+      cwd: dir,
       args: [
-        `--config.file=${file('prometheus.yml')}`,
-        `--storage.tsdb.path=${file('prometheus-data')}`,
+        '--config.file=prometheus.yml',
+        '--storage.tsdb.path=prometheus-data',
         `--web.listen-address=${address(ports.prometheus)}`,
         `--web.external-url=${urls.prometheus}`,
         '--enable-feature=exemplar-storage',

@@ -4,6 +4,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { REPOSITORY_ROOT } from '@menagerie/monitoring';
 import {
   BLACKBOX_PROBE,
   CLIENT,
@@ -38,7 +39,7 @@ function output() {
 const config = () =>
   prometheusConfig({
     rhythm: { scrapeInterval: '1s', evaluationInterval: '1s' },
-    ruleFiles: chartRuleFiles(),
+    ruleFiles: chartRuleFiles().map((file) => join(REPOSITORY_ROOT, file)),
     alertmanagerAddress: '127.0.0.1:9093',
     serverTargetsFile: '/tmp/server-targets.json',
     clientAddress: '127.0.0.1:8081',
