@@ -52,15 +52,15 @@ import { publicLabels, type RelabelRule, relabel } from './support/relabel.ts';
 
 const LIVE_RHYTHM: Rhythm = { scrapeInterval: '1s', evaluationInterval: '1s' };
 /** Requests per second: enough for every panel within seconds, light on two shared cores. */
-const RATE = 40;
+const RATE = 50;
 /**
  * Right after start the rules see a handful of requests, so one slow or
  * failed request can move a ratio over a threshold, and the target-missing
  * alert can evaluate before the first scrape. The healthy release is judged
  * after this warm-up.
  */
-const WARM_UP_S = 20;
-const HEALTHY_S = 45;
+const WARM_UP_S = 30;
+const HEALTHY_S = 50;
 const HEALTHY = { version: '1.0.0' };
 const BAD = {
   version: '1.0.1-bad',
@@ -216,7 +216,7 @@ describe('live check: dashboards, rules and logs against the real services and a
     );
     console.log(`      ${evaluated} Prometheus panel queries evaluated with data; skipped (cluster-only):`);
     for (const panel of skipped) {
-      const needs = panel.metrics.filter((m) => CLUSTER_ONLY.has(m));
+      const needs = [...new Set(panel.metrics.filter((m) => CLUSTER_ONLY.has(m)))];
       console.log(
         `        - ${panel.dashboardUid} / ${panel.panelTitle} (${panel.refId}): needs ${needs
           .map((m) => `${m} from ${sourceOf.get(m)}`)
