@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs Menagerie locally without containers: the server and the traffic client
-# in the foreground, output prefixed by service. Ctrl-C stops both.
+# Runs Menagerie locally without containers: the server and the traffic client,
+# a real Prometheus (the chart's rules, exemplars), Alertmanager (the chart's
+# configuration) and blackbox exporter, output prefixed by process; prints the
+# URLs. Ctrl-C stops everything. See docs/local-stack.md.
 set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 cd "$MENAGERIE_ROOT"

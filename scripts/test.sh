@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib/toolchain.sh"
 cd "$MENAGERIE_ROOT"
 
 # Real tools the tests run against; a missing one is installed, never skipped.
-ensure_debian_packages promtool=prometheus prometheus-alertmanager=prometheus-alertmanager unzip=unzip shellcheck=shellcheck
+ensure_debian_packages promtool=prometheus prometheus-alertmanager=prometheus-alertmanager prometheus-blackbox-exporter=prometheus-blackbox-exporter unzip=unzip shellcheck=shellcheck
 ensure_node
 ensure_pnpm
 ensure_helm

@@ -1,19 +1,64 @@
 #!/usr/bin/env node
-import { supervise } from './processes.ts';
-import { localStack } from './stack.ts';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { prometheusUiBase } from './http-apis.ts';
+import { PrerequisiteError } from './prerequisites.ts';
+import { INTERACTIVE_RHYTHM, LOCAL_ENV, portsFromEnv, SettingsError } from './settings.ts';
+import { type StackUrls, startLocalStack } from './stack.ts';
 
-const specs = localStack();
-console.log('Menagerie, local stack (Ctrl-C stops it):');
-for (const spec of specs) {
-  for (const [what, url] of Object.entries(spec.urls ?? {})) console.log(`  ${what.padEnd(16)} ${url}`);
-}
-const stack = supervise(specs);
-let stopping = false;
-const stopOnce = () => {
-  if (stopping) return;
-  stopping = true;
-  stack.stop('SIGTERM');
+/** Where the generated configuration and data go unless LOCAL_STACK_DIR says otherwise (git-ignored). */
+const DEFAULT_DIR = join(REPOSITORY_ROOT, '.local', 'stack');
+
+const LABELS: Record<keyof StackUrls, string> = {
+  serverApi: 'server API',
+  serverMetrics: 'server metrics',
+  clientMetrics: 'client metrics',
+  prometheus: 'Prometheus',
+  alertmanager: 'Alertmanager',
+  blackboxExporter: 'blackbox exporter',
+  probe: 'probed URL',
 };
-process.on('SIGINT', stopOnce);
-process.on('SIGTERM', stopOnce);
-process.exitCode = await stack.exited;
+
+async function main(): Promise<number> {
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  const dir = process.env[LOCAL_ENV.dir] || DEFAULT_DIR;
+  try {
+    stack = await startLocalStack({
+      ports: portsFromEnv(),
+      dir,
+      rhythm: INTERACTIVE_RHYTHM,
+      ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT }
+        : {}),
+    });
+  } catch (error) {
+    if (error instanceof PrerequisiteError || error instanceof SettingsError) {
+      console.error(`local stack: cannot start:\n${error.message}`);
+      return 1;
+    }
+    console.error(`local stack: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  console.log('\nMenagerie, local stack (Ctrl-C stops it):');
+  for (const [key, url] of Object.entries(stack.urls)) {
+    console.log(`  ${LABELS[key as keyof StackUrls].padEnd(18)} ${url}`);
+  }
+  const ui = await prometheusUiBase(stack.urls.prometheus).catch(() => `${stack.urls.prometheus}/`);
+  console.log(`  ${'Prometheus alerts'.padEnd(18)} ${ui}alerts`);
+  // Debian's Alertmanager has no web UI: its API and amtool show the alerts.
+  console.log(`  ${'Alertmanager API'.padEnd(18)} ${stack.urls.alertmanager}/api/v2/alerts`);
+  console.log(`  ${''.padEnd(18)} amtool --alertmanager.url=${stack.urls.alertmanager} alert query`);
+  console.log(`  ${'configuration'.padEnd(18)} ${dir}\n`);
+
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const why = await Promise.race([stopped, stack.failed]);
+  // Further signals (Ctrl-C reaches the whole process group) are absorbed while stopping.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+  console.log(`local stack: stopping (${why})`);
+  return stack.stop();
+}
+
+process.exitCode = await main();

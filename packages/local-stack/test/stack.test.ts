@@ -1,9 +1,28 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CLIENT, SERVER } from '@menagerie/telemetry';
+import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import {
+  BLACKBOX_PROBE,
+  CLIENT,
+  NAMESPACE,
+  SERVER,
+  STACK,
+  TARGET_LABEL,
+} from '@menagerie/telemetry/contract';
 import { expect } from 'chai';
+import { stringify } from 'yaml';
+import { blackboxConfig } from '../src/config/blackbox.ts';
+import { prometheusConfig } from '../src/config/prometheus.ts';
+import { checkPrerequisites, PROGRAM, PrerequisiteError } from '../src/prerequisites.ts';
 import { supervise } from '../src/processes.ts';
-import { localStack } from '../src/stack.ts';
+import { startServiceProxy } from '../src/service-proxy.ts';
+import { LOCAL_PORT, portsFromEnv, SettingsError } from '../src/settings.ts';
+import { CHART_ALERTMANAGER_CONFIG, chartRuleFiles, packageMain } from '../src/stack.ts';
+import { clientPod, serverPod } from '../src/target-labels.ts';
 
 const node = process.execPath;
 const forever = 'setInterval(() => {}, 1000)';
@@ -17,16 +36,147 @@ function output() {
   return { stream, text: () => text };
 }
 
+const config = () =>
+  prometheusConfig({
+    rhythm: { scrapeInterval: '1s', evaluationInterval: '1s' },
+    ruleFiles: chartRuleFiles().map((file) => join(REPOSITORY_ROOT, file)),
+    alertmanagerAddress: '127.0.0.1:9093',
+    serverTargetsFile: '/tmp/server-targets.json',
+    clientAddress: '127.0.0.1:8081',
+    prometheusAddress: '127.0.0.1:9090',
+    blackboxAddress: '127.0.0.1:9115',
+    probeUrl: 'http://127.0.0.1:8080/readyz',
+  });
+
 describe('local stack', () => {
-  it('runs the built server and client on their contract ports, the client pointed at the server', () => {
-    const [server, client] = localStack({});
-    expect(existsSync(server?.args[0] as string), server?.args[0]).to.equal(true);
-    expect(existsSync(client?.args[0] as string), client?.args[0]).to.equal(true);
-    expect(server?.env?.PORT).to.equal(String(SERVER.port));
-    expect(client?.env).to.deep.equal({
-      PORT: String(CLIENT.port),
-      SERVER_URL: `http://localhost:${SERVER.port}`,
+  it('uses the contract ports by default, moved by their variables, and refuses bad or clashing ones', () => {
+    expect(portsFromEnv({})).to.deep.equal({
+      server: SERVER.port,
+      client: CLIENT.port,
+      prometheus: STACK.prometheus.port,
+      alertmanager: STACK.alertmanager.port,
+      blackboxExporter: STACK.blackboxExporter.port,
     });
+    expect(LOCAL_PORT).to.include({ prometheus: 9090, alertmanager: 9093, blackboxExporter: 9115 });
+    expect(portsFromEnv({ PROMETHEUS_PORT: '19090', SERVER_PORT: '18080' })).to.include({
+      prometheus: 19090,
+      server: 18080,
+    });
+    expect(() => portsFromEnv({ BLACKBOX_PORT: 'x' })).to.throw(SettingsError, 'BLACKBOX_PORT="x"');
+    expect(() => portsFromEnv({ CLIENT_PORT: String(SERVER.port) })).to.throw(SettingsError, 'both');
+  });
+
+  it('names the Debian package of every missing program, and the build step for missing services', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'menagerie-path-'));
+    try {
+      const check = () =>
+        checkPrerequisites(Object.values(PROGRAM), ['/nonexistent/server/dist/main.js'], empty);
+      expect(check).to.throw(PrerequisiteError);
+      let message = '';
+      try {
+        check();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.include(
+        'install: sudo apt-get install prometheus prometheus-alertmanager prometheus-blackbox-exporter',
+      );
+      expect(message).to.include(
+        'prometheus-alertmanager is not on PATH (Debian package prometheus-alertmanager',
+      );
+      expect(message).to.include('/nonexistent/server/dist/main.js is missing: build first');
+      const fake = join(empty, 'prometheus');
+      writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+      expect(() => checkPrerequisites([PROGRAM.prometheus], [], empty)).to.not.throw();
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    // The real ones are installed by scripts/test.sh.
+    expect(() =>
+      checkPrerequisites(Object.values(PROGRAM), [packageMain('server'), packageMain('client')]),
+    ).to.not.throw();
+  });
+
+  it('writes a Prometheus configuration promtool accepts, with the chart rules and the cluster target labels', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'menagerie-promcfg-'));
+    try {
+      const file = join(dir, 'prometheus.yml');
+      writeFileSync(file, stringify(config()));
+      // promtool also loads and checks every rule file the configuration names.
+      const report = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
+      expect(report).to.include('SUCCESS');
+      expect(chartRuleFiles().map((f) => f.split('/').pop())).to.deep.equal([
+        'slo-availability.yaml',
+        'slo-latency.yaml',
+        'symptoms.yaml',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const jobs = (
+      config().scrape_configs as { job_name: string; static_configs?: { labels: object }[] }[]
+    ).map((job) => [job.job_name, job.static_configs?.[0]?.labels]);
+    expect(Object.fromEntries(jobs)).to.deep.include({
+      [CLIENT.name]: {
+        [TARGET_LABEL.namespace]: NAMESPACE,
+        [TARGET_LABEL.service]: CLIENT.name,
+        [TARGET_LABEL.pod]: clientPod.pod,
+        [TARGET_LABEL.container]: CLIENT.container,
+        [TARGET_LABEL.endpoint]: CLIENT.portName,
+      },
+      [BLACKBOX_PROBE.job]: { [TARGET_LABEL.namespace]: NAMESPACE, [TARGET_LABEL.service]: SERVER.name },
+    });
+    expect(serverPod(3)).to.deep.equal({
+      service: SERVER.name,
+      pod: `${SERVER.name}-local-3`,
+      container: SERVER.container,
+      portName: SERVER.portName,
+    });
+  });
+
+  it("runs the chart's Alertmanager configuration as it is, which amtool accepts", () => {
+    expect(existsSync(CHART_ALERTMANAGER_CONFIG)).to.equal(true);
+    expect(
+      execFileSync('amtool', ['check-config', CHART_ALERTMANAGER_CONFIG], { encoding: 'utf8' }),
+    ).to.include('SUCCESS');
+    expect(Object.keys(blackboxConfig().modules as object)).to.deep.equal([BLACKBOX_PROBE.module]);
+  });
+
+  it('moves the Service proxy to a new backend without dropping it, and refuses connections before it has one', async () => {
+    const backend = (answer: string) =>
+      new Promise<{ port: number; close: () => void }>((resolve) => {
+        const server = createServer((socket) => socket.end(answer)).listen(0, '127.0.0.1', () => {
+          const address = server.address();
+          resolve({
+            port: typeof address === 'object' && address ? address.port : 0,
+            close: () => server.close(),
+          });
+        });
+      });
+    /** What a connection through the proxy reads before it closes ('' when refused). */
+    const read = (port: number) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        const socket = connect(port, '127.0.0.1');
+        socket.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(text));
+      });
+    const [one, two] = [await backend('one'), await backend('two')];
+    const proxy = await startServiceProxy(0);
+    try {
+      expect(await read(proxy.port)).to.equal('');
+      proxy.route(one.port);
+      expect(await read(proxy.port)).to.equal('one');
+      proxy.route(two.port);
+      expect(await read(proxy.port)).to.equal('two');
+    } finally {
+      await proxy.close();
+      one.close();
+      two.close();
+    }
   });
 
   it('prefixes each line with its process name and stops everything on stop()', async () => {

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import { COMMON_METRICS, EXEMPLAR_LABEL, type MetricDefinition } from './contract/index.ts';
+import { SPAN_DROP_REASONS } from './tracing.ts';
 
 type MetricFor<D extends MetricDefinition> = D['type'] extends 'counter'
   ? Counter<string>
@@ -91,6 +92,9 @@ export function createRegistry(build: { version: string; revision: string }): Co
   for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
   const common = createMetricSet(registry, COMMON_METRICS);
   common.buildInfo.set({ version: build.version, revision: build.revision }, 1);
+  // Every reason from the start at 0: the series exists in every scrape, and
+  // rate() counts the first dropped span instead of taking it as the start.
+  for (const reason of SPAN_DROP_REASONS) common.spansDropped.labels(reason).inc(0);
   return { registry, common };
 }
 

@@ -12,6 +12,7 @@ import {
   negotiateFormat,
   renderMetrics,
   SERVER_METRICS,
+  SPAN_DROP_REASONS,
 } from '../src/index.ts';
 
 const build = { version: '1.2.3', revision: 'abc' };
@@ -42,6 +43,14 @@ describe('metrics', () => {
     expect(text).to.include('nodejs_active_handles');
     for (const name of GAUGES_NAMED_LIKE_COUNTERS) expect(text).not.to.include(`${name} `);
     expect(text).to.include('process_cpu_seconds_total');
+  });
+
+  it('exposes the dropped-spans counter at 0 for every reason before any span is dropped', async () => {
+    const { registry } = createRegistry(build);
+    const text = await registry.metrics();
+    for (const reason of SPAN_DROP_REASONS) {
+      expect(text).to.include(`${COMMON_METRICS.spansDropped.name}{reason="${reason}"} 0`);
+    }
   });
 
   it('serves plain text that promtool check metrics accepts', async () => {

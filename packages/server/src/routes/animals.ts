@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import { type Species, speciesLabel } from '@menagerie/animals';
 import { validateAnimal } from '@menagerie/animals/validation';
-import { type Logger, type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
+import {
+  type Logger,
+  type RegistrationOutcome,
+  ROUTE,
+  SPAN_ATTRIBUTE,
+  VALIDATION_LOG_FIELD,
+} from '@menagerie/telemetry';
 import { trace } from '@opentelemetry/api';
 import Joi from 'joi';
 import type { Context } from 'koa';
@@ -30,6 +36,19 @@ const pageQuerySchema = Joi.object({
 
 const bodyProblems = new Set<string>(Object.values(BODY_PROBLEM));
 
+/**
+ * The fields and reasons of a rejection as the log line carries them: each a
+ * comma-separated string of distinct values (LogQL's json parser skips
+ * arrays), the same values as the labels of the validation-failure counter.
+ */
+function validationLogFields(issues: readonly { field: string; reason: string }[]): Record<string, string> {
+  const distinct = (values: string[]) => [...new Set(values)].join(',');
+  return {
+    [VALIDATION_LOG_FIELD.fields]: distinct(issues.map((i) => i.field)),
+    [VALIDATION_LOG_FIELD.reasons]: distinct(issues.map((i) => i.reason)),
+  };
+}
+
 export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
   const { store, faults, telemetry, log } = deps;
 
@@ -44,8 +63,14 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         body = await readJsonBody(ctx);
       } catch (error) {
         if (error instanceof HttpProblem && bodyProblems.has(error.code)) {
-          telemetry.validationFailed([{ field: '_body', reason: error.code }]);
-          if (telemetry.enabled) log.warn('request body refused', { issues: [`_body:${error.code}`] });
+          const issues = [{ field: '_body', reason: error.code }] as const;
+          telemetry.validationFailed(issues);
+          if (telemetry.enabled) {
+            log.warn('request body refused', {
+              issues: [`_body:${error.code}`],
+              ...validationLogFields(issues),
+            });
+          }
         }
         throw error;
       }
@@ -61,6 +86,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
           log.warn('animal rejected by validation', {
             species,
             issues: result.issues.map((i) => `${i.field}:${i.reason}`),
+            ...validationLogFields(result.issues),
           });
         }
         throw new HttpProblem(400, 'invalid_animal', 'the animal is not valid', {

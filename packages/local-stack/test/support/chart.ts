@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/chart-tests/dist/charts.js';
+import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
+import { parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
+import { readValues, valueAt } from '@menagerie/chart-tests/dist/values.js';
+import { provisionedDatasources } from '@menagerie/chart-tests/dist/wiring.js';
+import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import type { Stage } from './log-pipeline.ts';
+
+/** The umbrella chart's values, as Helm reads them. */
+const values = () => readValues(path.join(UMBRELLA_DIR, 'values.yaml'));
+
+/** promtail's pipeline stages, from the chart's values. */
+export const promtailStages = (): Stage[] =>
+  valueAt(values(), ['promtail', 'config', 'snippets', 'pipelineStages']) as Stage[];
+
+/** The Alloy configuration, from the chart's values. */
+export const alloyConfig = (): string =>
+  valueAt(values(), ['alloy', 'alloy', 'configMap', 'content']) as string;
+
+export interface DerivedField {
+  readonly name: string;
+  readonly matcherRegex: string;
+  readonly datasourceUid: string;
+}
+
+/** The Loki datasource's derived fields, as `helm template` renders the chart's datasource ConfigMap. */
+export async function lokiDerivedFields(): Promise<DerivedField[]> {
+  try {
+    const chartDir = umbrellaCopy();
+    const objects = parseManifests(
+      await helmTemplate(chartDir, {
+        release: RELEASE,
+        namespace: NAMESPACE,
+        showOnly: 'templates/grafana-datasources.yaml',
+      }),
+    );
+    const loki = provisionedDatasources(objects).get(DATASOURCE_UID.loki);
+    return (loki?.jsonData.derivedFields ?? []) as DerivedField[];
+  } finally {
+    removeTempDirs();
+  }
+}
