@@ -11,8 +11,9 @@ import {
   type Tracing,
 } from '@menagerie/telemetry';
 
+import type { Middleware } from 'koa';
 import { createApp } from './app.ts';
-import type { ServerConfig } from './config.ts';
+import { describeSignals, type ServerConfig, type TelemetrySignals } from './config.ts';
 import { errorBody } from './http/errors.ts';
 import { faultInjector } from './profile/faults.ts';
 import { loadBehaviourProfile } from './profile/load.ts';
@@ -20,7 +21,13 @@ import { NO_FAULTS } from './profile/profile.ts';
 import type { Random } from './random.ts';
 import type { Lifecycle } from './routes/probes.ts';
 import { AnimalStore } from './store.ts';
-import { createServerMetrics, recordingTelemetry, telemetryOff } from './telemetry.ts';
+import {
+  createServerMetrics,
+  recordingTelemetry,
+  type ServerMetrics,
+  type ServerTelemetry,
+  telemetryOff,
+} from './telemetry.ts';
 
 export interface StartOptions {
   config: ServerConfig;
@@ -32,6 +39,8 @@ export interface StartOptions {
   logStream?: NodeJS.WritableStream;
   /** Replaces the OTLP exporter (tests). */
   spanExporter?: SpanExporter;
+  /** Koa middleware run before the server's own (the benchmark's stock peer). */
+  outerMiddleware?: readonly Middleware[];
 }
 
 export interface RunningServer {
@@ -63,13 +72,27 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
+function telemetryFor(
+  signals: TelemetrySignals,
+  tracing: Tracing,
+  metrics: ServerMetrics | undefined,
+): ServerTelemetry {
+  if (!signals.metrics && !signals.traces && !signals.logs) return telemetryOff;
+  return recordingTelemetry({
+    tracer: signals.traces ? tracing.tracer : undefined,
+    metrics,
+    logs: signals.logs,
+  });
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const env = options.env ?? process.env;
   const profile = config.faults ? loadBehaviourProfile(config.behaviourProfilePath) : NO_FAULTS;
 
-  const metrics = config.telemetry ? createServerMetrics(config, config.storeCapacity) : undefined;
-  const tracing: Tracing = config.telemetry
+  const signals = config.telemetry;
+  const metrics = signals.metrics ? createServerMetrics(config, config.storeCapacity) : undefined;
+  const tracing: Tracing = signals.traces
     ? startTracing({
         defaultServiceName: SERVER.name,
         serviceVersion: config.version,
@@ -91,9 +114,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     faults: faultInjector(profile, options.random ?? Math.random),
     log,
     lifecycle,
-    telemetry: metrics ? recordingTelemetry(tracing.tracer, metrics) : telemetryOff,
-    tracer: metrics ? tracing.tracer : undefined,
-    metrics,
+    telemetry: telemetryFor(signals, tracing, metrics),
+    signals: {
+      tracer: signals.traces ? tracing.tracer : undefined,
+      metrics,
+      log: signals.logs ? log : undefined,
+    },
+    ...(options.outerMiddleware ? { outerMiddleware: options.outerMiddleware } : {}),
   });
 
   const server: Server = createServer(app.callback());
@@ -112,10 +139,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   log.info(`${tracing.serviceName} listening on port ${port}`, {
     port,
     url,
-    traces: config.telemetry
+    traces: signals.traces
       ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
-      : 'not exported (TELEMETRY=off)',
-    telemetry: config.telemetry ? 'on' : 'off',
+      : `not exported (TELEMETRY=${describeSignals(signals)})`,
+    telemetry: describeSignals(signals),
     faults: config.faults ? 'on' : 'off',
     behaviour_profile: config.faults
       ? (config.behaviourProfilePath ?? 'built-in defaults')

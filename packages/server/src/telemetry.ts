@@ -12,17 +12,18 @@ import {
   SERVER_METRICS,
   type SpanDropReason,
 } from '@menagerie/telemetry';
-import { type Attributes, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type Attributes, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 
 export type FaultKind = 'delay' | 'error';
 export type SpeciesLabel = Species | 'unknown';
 
 /**
- * What the handlers report. Two implementations: a recording one, and one
- * for TELEMETRY=off that does nothing at all (the overhead baseline).
+ * What the handlers report. TELEMETRY=off gets one that does nothing at all
+ * (the overhead baseline); otherwise each signal it lists is recorded.
  */
 export interface ServerTelemetry {
-  readonly enabled: boolean;
+  /** Per-request warn and error lines (validation refusals, injected faults) are logged. */
+  readonly logs: boolean;
   /**
    * Runs `work` (sync or async) in a child span of the active span. The span
    * gets an error status when `work` throws or rejects, or when `failure`
@@ -30,7 +31,8 @@ export interface ServerTelemetry {
    */
   span<T>(name: string, work: () => T, options?: SpanOptions<Awaited<T>>): T;
   validationFailed(issues: readonly { field: IssueField | '_body'; reason: string }[]): void;
-  registration(species: SpeciesLabel, outcome: RegistrationOutcome, seconds: number, traceId?: string): void;
+  /** Observes a registration; the active span's trace id becomes the exemplar. */
+  registration(species: SpeciesLabel, outcome: RegistrationOutcome, seconds: number): void;
   faultInjected(species: Species, kind: FaultKind): void;
   storeSize(animals: number): void;
   storeRejected(): void;
@@ -42,7 +44,7 @@ export interface SpanOptions<R> {
 }
 
 export const telemetryOff: ServerTelemetry = {
-  enabled: false,
+  logs: false,
   span: (_name, work) => work(),
   validationFailed: () => {},
   registration: () => {},
@@ -76,52 +78,67 @@ export function createServerMetrics(
   };
 }
 
-export function recordingTelemetry(tracer: Tracer, server: ServerMetrics): ServerTelemetry {
+/** The trace id of the active span, when it records (the exemplar of a duration). */
+export function activeTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  return span?.isRecording() ? span.spanContext().traceId : undefined;
+}
+
+/** Runs work in a child span; see ServerTelemetry.span. */
+function spanRunner(tracer: Tracer): ServerTelemetry['span'] {
+  return <T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T =>
+    tracer.startActiveSpan(name, options.attributes ? { attributes: options.attributes } : {}, (span) => {
+      const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
+      const finish = (value: Awaited<T>) => {
+        const failure = options.failure?.(value);
+        if (failure !== undefined) fail(failure);
+        span.end();
+        return value;
+      };
+      const abort = (error: unknown): never => {
+        fail(error instanceof Error ? error.message : String(error));
+        span.end();
+        throw error;
+      };
+      let result: T;
+      try {
+        result = work();
+      } catch (error) {
+        return abort(error);
+      }
+      if (result instanceof Promise) return result.then(finish, abort) as T;
+      return finish(result as Awaited<T>) as T;
+    });
+}
+
+/** Records the signals it is given: spans with a tracer, metrics with a registry, lines when `logs`. */
+export function recordingTelemetry(signals: {
+  tracer: Tracer | undefined;
+  metrics: ServerMetrics | undefined;
+  logs: boolean;
+}): ServerTelemetry {
+  const { tracer, logs } = signals;
+  const span = tracer ? spanRunner(tracer) : telemetryOff.span;
+  const server = signals.metrics;
+  if (!server) return { ...telemetryOff, logs, span };
   const { metrics } = server;
   const registrationDuration = durationRecorder(
     metrics.animalDuration,
     SERVER_METRICS.animalDuration.labels,
-    true,
+    tracer !== undefined,
   );
   const validationFailure = labelChildren((field, reason) =>
     metrics.validationFailures.labels(field, reason),
   );
   const fault = labelChildren((species, kind) => metrics.faultsInjected.labels(species, kind));
   return {
-    enabled: true,
-    span<T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T {
-      return tracer.startActiveSpan(
-        name,
-        options.attributes ? { attributes: options.attributes } : {},
-        (span) => {
-          const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
-          const finish = (value: Awaited<T>) => {
-            const failure = options.failure?.(value);
-            if (failure !== undefined) fail(failure);
-            span.end();
-            return value;
-          };
-          const abort = (error: unknown): never => {
-            fail(error instanceof Error ? error.message : String(error));
-            span.end();
-            throw error;
-          };
-          let result: T;
-          try {
-            result = work();
-          } catch (error) {
-            return abort(error);
-          }
-          if (result instanceof Promise) return result.then(finish, abort) as T;
-          return finish(result as Awaited<T>) as T;
-        },
-      );
-    },
+    logs,
+    span,
     validationFailed(issues) {
       for (const issue of issues) validationFailure(issue.field, issue.reason).inc();
     },
-    registration(species, outcome, seconds, traceId) {
-      registrationDuration.observe([species, outcome], seconds, traceId);
+    registration(species, outcome, seconds) {
+      registrationDuration.observe([species, outcome], seconds, tracer ? activeTraceId() : undefined);
     },
     faultInjected(species, kind) {
       fault(species, kind).inc();

@@ -1,12 +1,18 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { type RunningServer, type ServerConfig, type StartOptions, startServer } from '../src/index.ts';
+import {
+  ALL_SIGNALS,
+  type RunningServer,
+  type ServerConfig,
+  type StartOptions,
+  startServer,
+} from '../src/index.ts';
 
 export const baseConfig: ServerConfig = {
   port: 0,
   faults: false,
-  telemetry: true,
+  telemetry: ALL_SIGNALS,
   logLevel: 'debug',
   behaviourProfilePath: undefined,
   storeCapacity: 1000,

@@ -3,7 +3,6 @@ import type Router from '@koa/router';
 import { type Species, speciesLabel } from '@menagerie/animals';
 import { validateAnimal } from '@menagerie/animals/validation';
 import { type Logger, type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
-import { trace } from '@opentelemetry/api';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { HttpProblem } from '../http/errors.ts';
@@ -45,7 +44,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       } catch (error) {
         if (error instanceof HttpProblem && bodyProblems.has(error.code)) {
           telemetry.validationFailed([{ field: '_body', reason: error.code }]);
-          if (telemetry.enabled) log.warn('request body refused', { issues: [`_body:${error.code}`] });
+          if (telemetry.logs) log.warn('request body refused', { issues: [`_body:${error.code}`] });
         }
         throw error;
       }
@@ -57,7 +56,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       });
       if (!result.ok) {
         telemetry.validationFailed(result.issues);
-        if (telemetry.enabled) {
+        if (telemetry.logs) {
           log.warn('animal rejected by validation', {
             species,
             issues: result.issues.map((i) => `${i.field}:${i.reason}`),
@@ -107,12 +106,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       if (!(error instanceof HttpProblem)) outcome = 'failed';
       throw error;
     } finally {
-      const seconds = (performance.now() - started) / 1000;
-      if (telemetry.enabled) {
-        const span = trace.getActiveSpan();
-        const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
-        telemetry.registration(species, outcome, seconds, traceId);
-      }
+      telemetry.registration(species, outcome, (performance.now() - started) / 1000);
     }
   }
 
@@ -121,7 +115,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       'injected error',
       () => {
         telemetry.faultInjected(species, 'error');
-        if (telemetry.enabled) log.error('injected fault', { species, status_code: status, kind: 'error' });
+        if (telemetry.logs) log.error('injected fault', { species, status_code: status, kind: 'error' });
         return new HttpProblem(
           status,
           'injected_fault',
@@ -148,5 +142,15 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
     const animal = store.get(ctx.params.id ?? '');
     if (!animal) throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
     ctx.body = animal;
+  });
+
+  // Lets callers keep their own population bounded (the client retires its
+  // oldest animals), so a long-running demo never fills the store.
+  router.delete(ROUTE.animal, (ctx) => {
+    if (!store.remove(ctx.params.id ?? '')) {
+      throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
+    }
+    telemetry.storeSize(store.size);
+    ctx.status = 204;
   });
 }

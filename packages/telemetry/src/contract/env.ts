@@ -14,6 +14,13 @@ export const SERVER_ENV = {
   revision: 'MENAGERIE_REVISION',
 } as const;
 
+/**
+ * The signals TELEMETRY may list (comma-separated) to turn on only some of
+ * them; `on` (or unset) means all of them, `off` none.
+ */
+export const TELEMETRY_SIGNALS = ['metrics', 'traces', 'logs'] as const;
+export type TelemetrySignal = (typeof TELEMETRY_SIGNALS)[number];
+
 export const CLIENT_ENV = {
   serverUrl: 'SERVER_URL',
   rate: 'RATE',
