@@ -45,6 +45,8 @@ export async function startTestServer(
     logStream: stream,
     ...options,
   });
+  // Log lines are written when the event-loop turn ends.
+  await new Promise((resolve) => setImmediate(resolve));
   return Object.assign(server, { logs });
 }
 
