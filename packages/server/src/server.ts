@@ -91,7 +91,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const profile = config.faults ? loadBehaviourProfile(config.behaviourProfilePath) : NO_FAULTS;
 
   const signals = config.telemetry;
-  const metrics = signals.metrics ? createServerMetrics(config, config.storeCapacity) : undefined;
+  const store = new AnimalStore(config.storeCapacity);
+  const metrics = signals.metrics
+    ? createServerMetrics(config, config.storeCapacity, () => store.size)
+    : undefined;
   const tracing: Tracing = signals.traces
     ? startTracing({
         defaultServiceName: SERVER.name,
@@ -107,7 +110,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
 
-  const store = new AnimalStore(config.storeCapacity);
   const lifecycle: Lifecycle = { ready: true };
   const app = createApp({
     store,

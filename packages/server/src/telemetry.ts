@@ -34,7 +34,6 @@ export interface ServerTelemetry {
   /** Observes a registration; the active span's trace id becomes the exemplar. */
   registration(species: SpeciesLabel, outcome: RegistrationOutcome, seconds: number): void;
   faultInjected(species: Species, kind: FaultKind): void;
-  storeSize(animals: number): void;
   storeRejected(): void;
 }
 
@@ -49,7 +48,6 @@ export const telemetryOff: ServerTelemetry = {
   validationFailed: () => {},
   registration: () => {},
   faultInjected: () => {},
-  storeSize: () => {},
   storeRejected: () => {},
 };
 
@@ -57,23 +55,37 @@ export interface ServerMetrics {
   registry: Registry;
   metrics: MetricSet<typeof SERVER_METRICS>;
   requestDuration: DurationRecorder;
+  /** Requests being handled; the in-flight gauge reads it when scraped. */
+  inFlight: { requests: number };
   onSpansDropped: (reason: SpanDropReason, count: number) => void;
 }
 
+/**
+ * The server's registry. The two gauges that change with every request (in
+ * flight, animals stored) are read when scraped, not updated per request.
+ */
 export function createServerMetrics(
   build: { version: string; revision: string },
   capacity: number,
+  storeSize: () => number,
 ): ServerMetrics {
   const { registry, common } = createRegistry(build);
-  const metrics = createMetricSet(registry, SERVER_METRICS, { exemplars: true });
+  const inFlight = { requests: 0 };
+  const metrics = createMetricSet(registry, SERVER_METRICS, {
+    exemplars: true,
+    readAtScrape: {
+      [SERVER_METRICS.requestsInFlight.name]: () => inFlight.requests,
+      [SERVER_METRICS.storeAnimals.name]: storeSize,
+    },
+  });
   metrics.storeCapacity.set(capacity);
-  metrics.storeAnimals.set(0);
   metrics.storeRejections.inc(0);
   const dropped = labelChildren((reason) => common.spansDropped.labels(reason));
   return {
     registry,
     metrics,
     requestDuration: durationRecorder(metrics.requestDuration, SERVER_METRICS.requestDuration.labels, true),
+    inFlight,
     onSpansDropped: (reason, count) => dropped(reason).inc(count),
   };
 }
@@ -142,9 +154,6 @@ export function recordingTelemetry(signals: {
     },
     faultInjected(species, kind) {
       fault(species, kind).inc();
-    },
-    storeSize(animals) {
-      metrics.storeAnimals.set(animals);
     },
     storeRejected() {
       metrics.storeRejections.inc();

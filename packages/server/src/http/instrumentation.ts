@@ -63,10 +63,10 @@ export interface RequestSignals {
  * once, at the end, when the route and status are known.
  */
 export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Middleware {
-  const inFlight = metrics?.metrics.requestsInFlight;
+  const inFlight = metrics?.inFlight;
   return async (ctx, next) => {
     const started = performance.now();
-    inFlight?.inc();
+    if (inFlight) inFlight.requests++;
     const parent = tracer ? propagation.extract(ROOT_CONTEXT, ctx.headers) : undefined;
     const span = tracer?.startSpan(ctx.method, { kind: SpanKind.SERVER }, parent);
     const finish = () => {
@@ -100,7 +100,7 @@ export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Mi
       }
       if (metrics) {
         metrics.requestDuration.observe([method, route, String(status)], seconds, traceId);
-        inFlight?.dec();
+        if (inFlight) inFlight.requests--;
       }
       log?.info('request', {
         [LOG_FIELD.method]: method,

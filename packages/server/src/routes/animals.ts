@@ -98,7 +98,6 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         );
       }
       outcome = 'stored';
-      telemetry.storeSize(store.size);
       ctx.status = 201;
       ctx.set('Location', `${ROUTE.animals}/${stored.id}`);
       ctx.body = stored;
@@ -150,7 +149,6 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
     if (!store.remove(ctx.params.id ?? '')) {
       throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
     }
-    telemetry.storeSize(store.size);
     ctx.status = 204;
   });
 }
