@@ -12,7 +12,7 @@ import {
   SERVER_METRICS,
   type SpanDropReason,
 } from '@menagerie/telemetry';
-import { type Attributes, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 
 export type FaultKind = 'delay' | 'error';
 export type SpeciesLabel = Species | 'unknown';
@@ -96,31 +96,39 @@ export function activeTraceId(): string | undefined {
   return span?.isRecording() ? span.spanContext().traceId : undefined;
 }
 
-/** Runs work in a child span; see ServerTelemetry.span. */
+/**
+ * Runs work in a child span of the active span; see ServerTelemetry.span.
+ * The child is not made the active span: nothing inside the work starts
+ * spans or logs, and activating it would cost an AsyncLocalStorage run.
+ */
 function spanRunner(tracer: Tracer): ServerTelemetry['span'] {
-  return <T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T =>
-    tracer.startActiveSpan(name, options.attributes ? { attributes: options.attributes } : {}, (span) => {
-      const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
-      const finish = (value: Awaited<T>) => {
-        const failure = options.failure?.(value);
-        if (failure !== undefined) fail(failure);
-        span.end();
-        return value;
-      };
-      const abort = (error: unknown): never => {
-        fail(error instanceof Error ? error.message : String(error));
-        span.end();
-        throw error;
-      };
-      let result: T;
-      try {
-        result = work();
-      } catch (error) {
-        return abort(error);
-      }
-      if (result instanceof Promise) return result.then(finish, abort) as T;
-      return finish(result as Awaited<T>) as T;
-    });
+  return <T>(name: string, work: () => T, options: SpanOptions<Awaited<T>> = {}): T => {
+    const span = tracer.startSpan(
+      name,
+      options.attributes ? { attributes: options.attributes } : {},
+      context.active(),
+    );
+    const fail = (message: string) => span.setStatus({ code: SpanStatusCode.ERROR, message });
+    const finish = (value: Awaited<T>) => {
+      const failure = options.failure?.(value);
+      if (failure !== undefined) fail(failure);
+      span.end();
+      return value;
+    };
+    const abort = (error: unknown): never => {
+      fail(error instanceof Error ? error.message : String(error));
+      span.end();
+      throw error;
+    };
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      return abort(error);
+    }
+    if (result instanceof Promise) return result.then(finish, abort) as T;
+    return finish(result as Awaited<T>) as T;
+  };
 }
 
 /** Records the signals it is given: spans with a tracer, metrics with a registry, lines when `logs`. */

@@ -64,10 +64,17 @@ export interface RequestSignals {
  */
 export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Middleware {
   const inFlight = metrics?.inFlight;
+  // The headers the propagator reads (traceparent, tracestate): most requests
+  // carry none, and then there is nothing to parse.
+  const contextHeaders = tracer ? propagation.fields().map((field) => field.toLowerCase()) : [];
+  const parentOf = (headers: Record<string, unknown>) =>
+    contextHeaders.some((field) => headers[field] !== undefined)
+      ? propagation.extract(ROOT_CONTEXT, headers)
+      : ROOT_CONTEXT;
   return async (ctx, next) => {
     const started = performance.now();
     if (inFlight) inFlight.requests++;
-    const parent = tracer ? propagation.extract(ROOT_CONTEXT, ctx.headers) : undefined;
+    const parent = tracer ? parentOf(ctx.headers) : undefined;
     const span = tracer?.startSpan(ctx.method, { kind: SpanKind.SERVER }, parent);
     const finish = () => {
       const seconds = (performance.now() - started) / 1000;
