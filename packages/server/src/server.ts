@@ -29,6 +29,14 @@ import {
   telemetryOff,
 } from './telemetry.ts';
 
+/**
+ * How long shutdown waits for the last spans to be exported. A collector
+ * that is down would otherwise hold the exit for the exporter's whole
+ * timeout (10 s per attempt); the chart's grace period leaves 10 s after the
+ * drain for this and the exit.
+ */
+export const SPAN_FLUSH_TIMEOUT_MS = 5000;
+
 export interface StartOptions {
   config: ServerConfig;
   /** Interface to listen on; all interfaces when undefined. */
@@ -168,9 +176,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }, config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
-      await tracing.shutdown().catch((error: unknown) => {
-        log.warn('spans could not all be exported', { error: String(error) });
+      let flushTimer: NodeJS.Timeout | undefined;
+      const flushLimit = new Promise<string>((resolve) => {
+        flushTimer = setTimeout(
+          () => resolve(`not done after ${SPAN_FLUSH_TIMEOUT_MS} ms`),
+          SPAN_FLUSH_TIMEOUT_MS,
+        );
       });
+      const flushed = await Promise.race([
+        tracing.shutdown().then(
+          () => undefined,
+          (error: unknown) => String(error),
+        ),
+        flushLimit,
+      ]);
+      clearTimeout(flushTimer);
+      if (flushed !== undefined) log.warn('spans could not all be exported', { error: flushed });
       log.info('stopped', { animals: store.size });
       await log.close();
     })();
