@@ -71,6 +71,7 @@ const APPS: readonly AppChart[] = [
         maxInFlight: 64,
         requestTimeoutMs: 2000,
         scenarioWeights: 'valid=3',
+        populationLimit: 500,
       },
       autoscaling: { enabled: true },
       extraEnv: [{ name: CLIENT_ENV.telemetry, value: 'on' }],

@@ -16,8 +16,11 @@ import { startOtlpReceiver } from '@menagerie/telemetry/testing';
 import { expect } from 'chai';
 import {
   clientConfigFromEnv,
+  DEFAULT_MAX_IN_FLIGHT,
   EXPECTED_STATUS,
+  RETIRE_ANIMAL,
   type RunningClient,
+  SCENARIOS,
   type Scenario,
   startClient,
 } from '../src/index.ts';
@@ -217,6 +220,43 @@ describe('client against the real server', function () {
     } finally {
       await run.client.stop();
       if (server) await server.stop();
+    }
+  });
+
+  it('keeps its population bounded: over POPULATION_LIMIT it retires its oldest animals', async () => {
+    const server = await startServerProcess({});
+    let client: RunningClient | undefined;
+    try {
+      const onlyRegistrations = Object.fromEntries(SCENARIOS.map((s) => [s, s === 'valid_animal' ? 1 : 0]));
+      const run = await runClient(server.url, {
+        POPULATION_LIMIT: '5',
+        RATE: '100',
+        SCENARIO_WEIGHTS: JSON.stringify(onlyRegistrations),
+      });
+      client = run.client;
+      const retired = async () => {
+        const text = await (await fetch(run.metricsUrl)).text();
+        return samples(text, `${CLIENT_METRICS.requestDuration.name}_count`)
+          .filter((s) => s.labels.scenario === RETIRE_ANIMAL && s.labels.outcome === 'success')
+          .reduce((sum, s) => sum + s.value, 0);
+      };
+      await until('30 retirements', async () => (await retired()) >= 30);
+      const summary = await client.stop();
+      client = undefined;
+      const stored = samples(
+        await (await fetch(`${server.url}${PATHS.metrics}`)).text(),
+        SERVER_METRICS.storeAnimals.name,
+      )[0]?.value;
+      const line = run.logs.find((l) => l.msg === 'summary');
+      // Every answer has arrived: the server holds exactly what the client still owns.
+      expect(stored).to.equal(line?.population);
+      // The documented bound: the limit plus registrations answered before the next retirement.
+      expect(stored).to.be.within(5, 5 + DEFAULT_MAX_IN_FLIGHT);
+      expect(line?.population_forgotten).to.equal(0);
+      expect(summary.outcomes.client_error + summary.outcomes.server_error).to.equal(0);
+    } finally {
+      await client?.stop();
+      await server.stop();
     }
   });
 });

@@ -29,6 +29,8 @@ export const CLIENT_ENV = {
   maxInFlight: 'MAX_IN_FLIGHT',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   scenarioWeights: 'SCENARIO_WEIGHTS',
+  /** Most animals the client keeps registered; over it, it retires (deletes) its oldest. */
+  populationLimit: 'POPULATION_LIMIT',
   telemetry: 'TELEMETRY',
   logLevel: 'LOG_LEVEL',
   version: 'MENAGERIE_VERSION',
