@@ -69,6 +69,21 @@ for (const image of IMAGES) {
       expect(runtime).to.include(`EXPOSE ${image.app.port}`);
     });
 
+    if (image.app === SERVER) {
+      it("keeps the sleep its chart's preStop runs (Alpine's busybox /bin/sleep; the final stage removes nothing from /bin)", async () => {
+        expect(arg('NODE_IMAGE')).to.match(/-alpine[0-9.]*@/);
+        const runtime = lines.slice(lines.indexOf(RUNTIME_STAGE));
+        const removed = runtime
+          .filter((line) => line.startsWith('RUN ') && /\brm\b/.test(line))
+          .flatMap((line) => line.split(/\s+/))
+          .filter((word) => word.startsWith('/'));
+        expect(removed.filter((target) => /^\/bin(\/|$)/.test(target))).to.deep.equal([]);
+        const objects = await render(image.chart);
+        const [container] = podSpecOf(findObject(objects, 'Deployment', image.app.name)).containers;
+        expect(container.lifecycle.preStop.exec.command[0]).to.equal('/bin/sleep');
+      });
+    }
+
     // The app packages come from another branch; once they exist, the image must build what they ship.
     const manifest = path.join(REPO_ROOT, image.dir, 'package.json');
     if (existsSync(manifest)) {
