@@ -11,10 +11,15 @@ export interface BenchOptions {
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  /** Requests per second of the fixed-rate latency stretch (0: none). */
+  rate: number;
   /** Overhead configurations to run (names), all when undefined. */
   configs: string[] | undefined;
-  /** Another build's server entry point, compared with this one's fully instrumented server. */
-  baselineEntry: string | undefined;
+  /**
+   * Builds to compare, fully instrumented, in order (name and server entry
+   * point): each is compared with the one before it.
+   */
+  compare: { name: string; entry: string }[];
   pin: boolean;
   /** A tiny run that proves the harness works (the test suite's smoke test); its figures mean nothing. */
   smoke: boolean;
@@ -26,8 +31,10 @@ export const USAGE = `usage: pnpm bench [options]
   --seconds S          measured seconds per run (default 8)
   --warmup S           warm-up seconds per run (default 2)
   --connections N      autocannon connections (default 10)
+  --rate R             requests/s of the fixed-rate latency stretch after each run (default 1000; 0: none)
   --configs LIST       overhead configurations: off,metrics,metrics+traces,on,stock (default: all)
-  --baseline-entry F   another build's packages/server/dist/main.js, compared with this build's "on"
+  --compare LIST       name=path,... builds (packages/server/dist/main.js) run fully instrumented
+                       and each compared with the one before it (before/after of a change)
   --no-pin             do not pin the servers and the load generator to different cores
   --smoke              a tiny run that only proves the harness works`;
 
@@ -42,6 +49,15 @@ function positive(name: string, raw: string | undefined, fallback: number, integ
     throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not "${raw}"`);
   }
   return value;
+}
+
+function parseCompare(raw: string | undefined): { name: string; entry: string }[] {
+  if (raw === undefined) return [];
+  return raw.split(',').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--compare wants name=path, not "${pair}"`);
+    return { name: pair.slice(0, eq), entry: pair.slice(eq + 1) };
+  });
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -60,11 +76,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return {
     suites,
     reps: positive('reps', v.reps, smoke ? 1 : 5, true),
-    seconds: positive('seconds', v.seconds, smoke ? 0.5 : 8, false),
-    warmupSeconds: positive('warmup', v.warmup, smoke ? 0.2 : 2, false),
+    seconds: positive('seconds', v.seconds, smoke ? 0.3 : 8, false),
+    warmupSeconds: positive('warmup', v.warmup, smoke ? 0.1 : 2, false),
     connections: positive('connections', v.connections, smoke ? 2 : 10, true),
-    configs: v.configs?.split(',').map((c) => c.trim()),
-    baselineEntry: v['baseline-entry'],
+    rate: v.rate === '0' ? 0 : positive('rate', v.rate, smoke ? 100 : 1000, false),
+    // The smoke run keeps the three configurations the overhead line needs.
+    configs: v.configs?.split(',').map((c) => c.trim()) ?? (smoke ? ['off', 'on', 'stock'] : undefined),
+    compare: parseCompare(v.compare),
     pin: v['no-pin'] !== true,
     smoke,
   };
@@ -80,8 +98,9 @@ function parse(argv: readonly string[]) {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rate: { type: 'string' },
       configs: { type: 'string' },
-      'baseline-entry': { type: 'string' },
+      compare: { type: 'string' },
       'no-pin': { type: 'boolean' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean' },

@@ -28,13 +28,26 @@ const common = {
   [SERVER_ENV.storeCapacity]: String(BENCH_STORE_CAPACITY),
 };
 
-const tracingEnv = (endpoint: string | undefined): Record<string, string> => ({
-  [OTEL_ENV.endpoint]: endpoint ?? '',
-  // 100% sampling: every request is traced, whatever its caller says.
-  [OTEL_ENV.sampler]: 'always_on',
-});
+const tracingEnv = (endpoint: string | undefined, ratio = 1): Record<string, string> =>
+  ratio === 1
+    ? {
+        [OTEL_ENV.endpoint]: endpoint ?? '',
+        // 100% sampling: every request is traced, whatever its caller says.
+        [OTEL_ENV.sampler]: 'always_on',
+      }
+    : {
+        [OTEL_ENV.endpoint]: endpoint ?? '',
+        [OTEL_ENV.sampler]: 'parentbased_traceidratio',
+        [OTEL_ENV.samplerArg]: String(ratio),
+      };
 
-function ours(name: string, telemetry: string, exportsSpans: boolean, servesMetrics: boolean): BenchConfig {
+function ours(
+  name: string,
+  telemetry: string,
+  exportsSpans: boolean,
+  servesMetrics: boolean,
+  samplingRatio = 1,
+): BenchConfig {
   return {
     name,
     exportsSpans,
@@ -44,7 +57,7 @@ function ours(name: string, telemetry: string, exportsSpans: boolean, servesMetr
       env: {
         ...common,
         [SERVER_ENV.telemetry]: telemetry,
-        ...(exportsSpans ? tracingEnv(endpoint) : { [OTEL_ENV.endpoint]: '' }),
+        ...(exportsSpans ? tracingEnv(endpoint, samplingRatio) : { [OTEL_ENV.endpoint]: '' }),
       },
     }),
   };
@@ -55,6 +68,8 @@ export const OFF = ours('off', 'off', false, false);
 export const METRICS = ours('metrics', 'metrics', false, true);
 export const METRICS_TRACES = ours('metrics+traces', 'metrics,traces', true, true);
 export const FULL = ours('on', 'on', true, true);
+/** Everything on, a tenth of the traces kept (head sampling): what the sampling option buys. */
+export const FULL_SAMPLED = ours('on-10%', 'on', true, true, 0.1);
 
 /**
  * The stock set-up: the same server with TELEMETRY=off, inside the
@@ -78,7 +93,14 @@ export const STOCK: BenchConfig = {
   }),
 };
 
-export const OVERHEAD_CONFIGS: readonly BenchConfig[] = [OFF, METRICS, METRICS_TRACES, FULL, STOCK];
+export const OVERHEAD_CONFIGS: readonly BenchConfig[] = [
+  OFF,
+  METRICS,
+  METRICS_TRACES,
+  FULL,
+  FULL_SAMPLED,
+  STOCK,
+];
 
 /**
  * Any other TELEMETRY value, named `telemetry=<value>` (`telemetry=logs`,
@@ -96,9 +118,9 @@ export function adHocConfig(name: string): BenchConfig | undefined {
   return config;
 }
 
-/** The fully instrumented server from another build (before/after comparisons of a change). */
-export function baselineOf(config: BenchConfig, entry: string): BenchConfig {
-  return { ...config, name: `${config.name}@baseline`, launch: (endpoint) => config.launch(endpoint, entry) };
+/** A configuration run from another build of the server (before/after comparisons of a change). */
+export function buildOf(config: BenchConfig, build: string, entry: string): BenchConfig {
+  return { ...config, name: `${config.name}@${build}`, launch: (endpoint) => config.launch(endpoint, entry) };
 }
 
 /** One valid registration per species, cycled through: every measured request is a 201. */

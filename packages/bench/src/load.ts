@@ -1,11 +1,18 @@
 import autocannon from 'autocannon';
 import { percentile } from './stats.ts';
 
+/** What a connection remembers between the requests of its sequence (an id it created). */
+export type ConnectionContext = Record<string, unknown>;
+
 export interface LoadRequest {
   method: string;
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Rewrites the request just before it is sent (autocannon's setupRequest). */
+  setupRequest?: (request: LoadRequest, context: ConnectionContext) => LoadRequest;
+  /** Sees the answer (autocannon's onResponse), to feed a later request of the sequence. */
+  onResponse?: (status: number, body: string, context: ConnectionContext) => void;
 }
 
 export interface LoadOptions {
@@ -44,7 +51,8 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
         url: options.url,
         connections: options.connections,
         duration: options.seconds,
-        requests: options.requests.map((r) => ({ ...r })) as autocannon.Request[],
+        // The hooks take and give the same plain request objects autocannon does.
+        requests: options.requests.map((r) => ({ ...r })) as unknown as autocannon.Request[],
         timeout: 10,
         ...(options.rate ? { overallRate: options.rate } : {}),
       },

@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchOptions, parseBenchArgs, USAGE, UsageError, wantsHelp } from './args.ts';
-import {
-  adHocConfig,
-  type BenchConfig,
-  baselineOf,
-  FULL,
-  OVERHEAD_CONFIGS,
-  REGISTRATIONS,
-} from './configs.ts';
+import { adHocConfig, type BenchConfig, buildOf, FULL, OVERHEAD_CONFIGS, REGISTRATIONS } from './configs.ts';
 import { planCpus } from './proc.ts';
+import { summaryLine } from './report.ts';
+import { runClientAccuracy } from './suites/client-accuracy.ts';
+import { EXPORTER_DOWN_MIN_SECONDS, runExporterDown } from './suites/exporter-down.ts';
 import { runOverhead } from './suites/overhead.ts';
+import { runScrape } from './suites/scrape.ts';
 
 const print = (line: string) => console.log(line);
 const progress = (line: string) => console.error(`  … ${line}`);
@@ -24,7 +21,7 @@ function overheadConfigs(options: BenchOptions): BenchConfig[] {
       return config;
     });
   }
-  if (options.baselineEntry) configs.push(baselineOf(FULL, options.baselineEntry));
+  for (const { name, entry } of options.compare) configs.push(buildOf(FULL, name, entry));
   return configs;
 }
 
@@ -36,10 +33,16 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = parseBenchArgs(argv);
   const cores = availableParallelism();
   const cpus = planCpus(options.pin);
-  const [load1] = loadavg();
   print(
-    `bench machine: node=${process.version} cores=${cores} load1=${load1?.toFixed(2)} ` +
-      `pinning="${cpus.note}" smoke=${options.smoke}`,
+    summaryLine('machine', {
+      node: process.version,
+      cores,
+      load1: loadavg()[0] ?? Number.NaN,
+      server_core: cpus.server ?? 'any',
+      load_core: cpus.load ?? 'any',
+      pinning: cpus.note,
+      smoke: String(options.smoke),
+    }),
   );
   const plan = {
     connections: options.connections,
@@ -47,9 +50,47 @@ async function main(argv: readonly string[]): Promise<void> {
     seconds: options.seconds,
     requests: REGISTRATIONS,
     core: cpus.server,
+    ...(options.rate > 0 ? { fixedRate: options.rate } : {}),
   };
   if (options.suites.includes('overhead')) {
-    await runOverhead({ configs: overheadConfigs(options), reps: options.reps, plan, print, progress });
+    await runOverhead({
+      configs: overheadConfigs(options),
+      builds: options.compare.map((c) => c.name),
+      reps: options.reps,
+      plan,
+      print,
+      progress,
+    });
+  }
+  if (options.suites.includes('exporter-down')) {
+    const seconds = options.smoke ? options.seconds : Math.max(options.seconds, EXPORTER_DOWN_MIN_SECONDS);
+    await runExporterDown({ reps: options.reps, plan: { ...plan, seconds }, print, progress });
+  }
+  if (options.suites.includes('scrape')) {
+    await runScrape({
+      seconds: options.seconds,
+      connections: options.connections,
+      scrapes: options.smoke ? 2 : 20,
+      core: cpus.server,
+      print,
+      progress,
+    });
+  }
+  if (options.suites.includes('client')) {
+    await runClientAccuracy({
+      rates: options.smoke ? [20] : [100, 250, 500, 1000, 2000, 4000, 8000],
+      seconds: options.smoke ? 1 : options.seconds,
+      slow: options.smoke
+        ? [{ rate: 20, maxInFlight: 1, medianMs: 100, p99Ms: 150 }]
+        : [
+            { rate: 400, maxInFlight: 50, medianMs: 200, p99Ms: 400 },
+            { rate: 400, maxInFlight: 1000, medianMs: 200, p99Ms: 400 },
+          ],
+      serverCore: cpus.server,
+      clientCore: cpus.load,
+      print,
+      progress,
+    });
   }
 }
 

@@ -10,6 +10,11 @@ export interface RunPlan {
   requests: readonly LoadRequest[];
   /** Core the servers run on. */
   core: number | undefined;
+  /**
+   * Requests per second of a second, fixed-rate stretch after the saturated
+   * one (latency at a load every configuration sustains); none when unset.
+   */
+  fixedRate?: number;
 }
 
 export interface Measurement {
@@ -26,6 +31,9 @@ export interface Measurement {
   /** Largest and last resident set size seen during the measured stretch. */
   rssMaxBytes: number;
   rssEndBytes: number;
+  /** Latency during the fixed-rate stretch, when there was one. */
+  fixedRateP50Ms: number;
+  fixedRateP99Ms: number;
 }
 
 /** Sample values of a metric family in a plain-text exposition, by the value of one label. */
@@ -45,8 +53,9 @@ export async function measureOnce(
   config: BenchConfig,
   otlpEndpoint: string | undefined,
   plan: RunPlan,
-  expectedStatus = 201,
+  options: { expectedStatus?: number; stopGraceMs?: number } = {},
 ): Promise<Measurement> {
+  const expectedStatus = options.expectedStatus ?? 201;
   const server = await startServerProcess(config.launch(otlpEndpoint), plan.core);
   try {
     await drive({
@@ -75,8 +84,19 @@ export async function measureOnce(
       const text = await (await fetch(`${server.url}${PATHS.metrics}`)).text();
       spansDropped = samplesByLabel(text, COMMON_METRICS.spansDropped.name, 'reason');
     }
+    const fixed = plan.fixedRate
+      ? await drive({
+          url: server.url,
+          connections: plan.connections,
+          seconds: plan.seconds / 2,
+          requests: plan.requests,
+          rate: plan.fixedRate,
+        })
+      : undefined;
     const expected = result.statuses[String(expectedStatus)] ?? 0;
     return {
+      fixedRateP50Ms: fixed?.p50Ms ?? Number.NaN,
+      fixedRateP99Ms: fixed?.p99Ms ?? Number.NaN,
       rps: result.rps,
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
@@ -88,6 +108,6 @@ export async function measureOnce(
       rssEndBytes,
     };
   } finally {
-    await server.stop();
+    await server.stop(options.stopGraceMs);
   }
 }

@@ -47,7 +47,7 @@ export interface CpuPlan {
   server: number | undefined;
   /** Core the load generator (this process) runs on. */
   load: number | undefined;
-  /** Why nothing is pinned, when it is not. */
+  /** Why nothing is pinned, as one word (the summary lines split on spaces). */
   note: string;
 }
 
@@ -59,13 +59,13 @@ const hasTaskset = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).stat
  * same core. Needs taskset and two cores.
  */
 export function planCpus(wanted: boolean): CpuPlan {
-  if (!wanted) return { server: undefined, load: undefined, note: 'not pinned (--no-pin)' };
-  if (!hasTaskset) return { server: undefined, load: undefined, note: 'not pinned (no taskset)' };
-  if (availableParallelism() < 2)
-    return { server: undefined, load: undefined, note: 'not pinned (one core)' };
+  const none = (note: string): CpuPlan => ({ server: undefined, load: undefined, note });
+  if (!wanted) return none('not-pinned:--no-pin');
+  if (!hasTaskset) return none('not-pinned:no-taskset');
+  if (availableParallelism() < 2) return none('not-pinned:one-core');
   const pinned = spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-  if (pinned.status !== 0) return { server: undefined, load: undefined, note: 'not pinned (taskset failed)' };
-  return { server: 1, load: 0, note: 'load generator on core 0, server on core 1' };
+  if (pinned.status !== 0) return none('not-pinned:taskset-failed');
+  return { server: 1, load: 0, note: 'pinned' };
 }
 
 /** The command that runs `args` on `core` (taskset), or as is when no core is planned. */

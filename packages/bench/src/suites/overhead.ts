@@ -6,6 +6,8 @@ import { pairedDifferences, pairedRatios, spread } from '../stats.ts';
 
 export interface OverheadOptions {
   configs: readonly BenchConfig[];
+  /** Builds compared (their configurations are named on@<build>), in order. */
+  builds: readonly string[];
   reps: number;
   plan: RunPlan;
   /** Prints a summary line (and progress, to stderr). */
@@ -56,13 +58,15 @@ export async function runOverhead(options: OverheadOptions): Promise<OverheadRes
         p50_ms: field(runs, (m) => m.p50Ms),
         p99_ms: field(runs, (m) => m.p99Ms),
         cpu_us_per_req: field(runs, (m) => m.cpuUsPerRequest),
+        p50_ms_at_rate: field(runs, (m) => m.fixedRateP50Ms),
+        p99_ms_at_rate: field(runs, (m) => m.fixedRateP99Ms),
         unexpected: runs.reduce((sum, m) => sum + m.unexpected, 0),
         spans_dropped: config.servesMetrics && config.exportsSpans ? dropped : 'n/a',
         reps: runs.length,
       }),
     );
   }
-  printComparisons(results, options.print);
+  printComparisons(results, options.builds, options.print);
   return results;
 }
 
@@ -89,6 +93,12 @@ function comparison(results: OverheadResults, a: string, b: string) {
         y.map((m) => m.p99Ms),
       ),
     ),
+    p99AtRate: spread(
+      pairedRatios(
+        x.map((m) => m.fixedRateP99Ms),
+        y.map((m) => m.fixedRateP99Ms),
+      ),
+    ),
     cpuUs: spread(
       pairedDifferences(
         x.map((m) => m.cpuUsPerRequest),
@@ -99,14 +109,18 @@ function comparison(results: OverheadResults, a: string, b: string) {
 }
 
 /** The ratios and per-signal CPU costs the issue asks for, from whichever configurations ran. */
-export function printComparisons(results: OverheadResults, print: (line: string) => void): void {
+export function printComparisons(
+  results: OverheadResults,
+  builds: readonly string[],
+  print: (line: string) => void,
+): void {
   const pairs: [string, string][] = [
     [FULL.name, OFF.name],
     [FULL.name, STOCK.name],
     [STOCK.name, OFF.name],
   ];
-  for (const name of results.keys()) {
-    if (name.endsWith('@baseline')) pairs.push([name.replace(/@baseline$/, ''), name]);
+  for (let i = 1; i < builds.length; i++) {
+    pairs.push([`${FULL.name}@${builds[i]}`, `${FULL.name}@${builds[i - 1]}`]);
   }
   for (const [a, b] of pairs) {
     const c = comparison(results, a, b);
@@ -117,6 +131,7 @@ export function printComparisons(results: OverheadResults, print: (line: string)
         throughput: c.throughput,
         p50: c.p50,
         p99: c.p99,
+        p99_at_rate: c.p99AtRate,
         cpu_us_per_req_added: c.cpuUs,
       }),
     );
