@@ -45,10 +45,12 @@ export function createApp(deps: AppDeps): Koa {
   if (tracer || metrics || log) app.use(instrumentRequests(deps.signals));
   app.use(securityHeaders());
   app.use(async (ctx, next) => {
-    // Once shutdown has begun, close each connection after its response, so
-    // keep-alive clients reconnect elsewhere.
-    if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
     await next();
+    // Once shutdown has begun, close each connection after its response (so
+    // keep-alive clients reconnect elsewhere), requests that were already in
+    // flight when it began included: their connections would otherwise stay
+    // open, idle, until the keep-alive timeout, and hold the close back.
+    if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
   });
   app.use(errorHandler(deps.log, allowedMethods));
   app.use(router.routes());
