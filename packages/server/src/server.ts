@@ -49,7 +49,16 @@ export interface StartOptions {
   spanExporter?: SpanExporter;
   /** Koa middleware run before the server's own (the benchmark's stock peer). */
   outerMiddleware?: readonly Middleware[];
+  /** Most time a client may take to send a whole request (tests shorten it). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A request (headers and body) must arrive within this; a client that
+ * trickles one in, or declares a body it never sends, gets a 408 and loses
+ * the connection, instead of holding it for Node's default 300 s.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RunningServer {
   readonly url: string;
@@ -69,11 +78,21 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
+  // A response already under way on this socket must not be corrupted by a
+  // second one (Node's own handler makes the same check).
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
   const [status, code, reason] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'headers_too_large', 'Request Header Fields Too Large']
-      : [400, 'bad_request', 'Bad Request'];
-  const body = JSON.stringify(errorBody(status, code, 'the request could not be parsed'));
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request Timeout']
+        : [400, 'bad_request', 'Bad Request'];
+  const message = status === 408 ? 'the request did not arrive in time' : 'the request could not be parsed';
+  const body = JSON.stringify(errorBody(status, code, message));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -133,7 +152,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.outerMiddleware ? { outerMiddleware: options.outerMiddleware } : {}),
   });
 
-  const server: Server = createServer(app.callback());
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server: Server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 15_000),
+      // How often Node looks for requests over their timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.min(requestTimeout / 2, 5_000),
+    },
+    app.callback(),
+  );
   server.on('clientError', answerParserError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

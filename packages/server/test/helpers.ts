@@ -95,10 +95,13 @@ export const postJson = (url: string, body: unknown, headers: Record<string, str
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-/** Raw bytes on a socket, for requests no HTTP client would send. */
-export function sendRaw(port: number, bytes: string): Promise<string> {
+/**
+ * Raw bytes on a socket, for requests no HTTP client would send; `end`
+ * half-closes the socket after them (the client has nothing more to send).
+ */
+export function sendRaw(port: number, bytes: string, options: { end?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const socket = connect(port, '127.0.0.1', () => (options.end ? socket.end(bytes) : socket.write(bytes)));
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
