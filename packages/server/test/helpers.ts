@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import {
@@ -60,12 +60,22 @@ export interface Reply {
 /** An HTTP request with full control over method, headers and body bytes. */
 export function send(
   url: string,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    agent?: Agent;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${url}${options.path ?? '/'}`,
-      { method: options.method ?? 'GET', headers: options.headers ?? {} },
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -87,12 +97,13 @@ export function send(
   });
 }
 
-export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}, agent?: Agent) =>
   send(url, {
     method: 'POST',
     path: '/animals',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(agent ? { agent } : {}),
   });
 
 /**
