@@ -9,16 +9,18 @@ const dropped = COMMON_METRICS.spansDropped.name;
 const rex = { name: 'Rex', species: 'dog', legs: 4 };
 
 describe('faults: the OTLP endpoint down', function () {
-  this.timeout(30_000);
+  this.timeout(45_000);
 
   for (const mode of ['refusing connections', 'black-holing connections'] as const) {
     it(`keeps answering with the endpoint ${mode}, counts the spans it drops, and still stops cleanly`, async () => {
       const hole = mode === 'black-holing connections' ? await startBlackHole() : undefined;
       const endpoint = hole?.endpoint ?? `http://127.0.0.1:${await closedPort()}`;
-      // A short exporter timeout, so failed exports are counted within the test.
+      // Exporter timeouts short enough for the test to see failed exports counted; the
+      // black hole's long enough that the 3600 spans below overflow the queue while it hangs.
+      const timeout = hole ? '8000' : '500';
       const server = await startChild({
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '500',
+        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: timeout,
       });
       try {
         const agent = new Agent({ keepAlive: true, maxSockets: 16 });
