@@ -67,8 +67,9 @@ export function everyRouteMix(): LoadRequest[] {
 /** Random paths, methods, ids, query keys and bodies: none may add a label value. */
 export function hostileMix(random: () => number = Math.random): LoadRequest[] {
   const token = () => Math.floor(random() * 2 ** 32).toString(36);
-  // Every method autocannon can send (the server tests send unknown ones over raw sockets).
-  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+  // Every method autocannon can send but HEAD, whose bodiless answers it waits on until its
+  // timeout (the server tests send HEAD, and unknown methods over raw sockets).
+  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
   const randomize = (request: LoadRequest): LoadRequest => {
     const method = methods[Math.floor(random() * methods.length)] as string;
     const shapes = [

@@ -30,6 +30,16 @@ export function seriesCount(body: string): number {
   return body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
 }
 
+/** The series (name and labels) of an exposition. */
+function seriesNames(body: string): Set<string> {
+  return new Set(
+    body
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.slice(0, line.lastIndexOf(' '))),
+  );
+}
+
 function labelValues(body: string, metric: string, label: string): Set<string> {
   const values = new Set<string>();
   const pattern = new RegExp(`^${metric}\\{[^}]*${label}="([^"]*)"`, 'gm');
@@ -95,6 +105,7 @@ export async function runScrape(options: ScrapeOptions): Promise<void> {
     // the second must add nothing.
     const hostile = { responses: 0 };
     const seriesAfterHostile: number[] = [];
+    let before = seriesNames(afterMix.text.body);
     for (let stretch = 0; stretch < 2; stretch++) {
       const result = await drive({
         url: server.url,
@@ -103,7 +114,14 @@ export async function runScrape(options: ScrapeOptions): Promise<void> {
         requests: hostileMix(),
       });
       hostile.responses += result.responses;
-      seriesAfterHostile.push((await scrapeCost(server, 1, FORMATS.text)).series);
+      const after = await scrapeCost(server, 1, FORMATS.text);
+      seriesAfterHostile.push(after.series);
+      const names = seriesNames(after.body);
+      const added = [...names].filter((name) => !before.has(name));
+      options.progress(
+        `hostile stretch ${stretch + 1}: ${result.responses} answers, new series: ${added.join(' ') || 'none'}`,
+      );
+      before = names;
     }
     options.progress(`hostile mix: ${hostile.responses} answers`);
 

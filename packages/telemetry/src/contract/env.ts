@@ -45,3 +45,10 @@ export const OTEL_ENV = {
   sampler: 'OTEL_TRACES_SAMPLER',
   samplerArg: 'OTEL_TRACES_SAMPLER_ARG',
 } as const;
+
+/** The batch span processor's standard variables, which tracing reads itself (the SDK no longer does). */
+export const OTEL_BSP_ENV = {
+  maxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  maxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  scheduleDelay: 'OTEL_BSP_SCHEDULE_DELAY',
+} as const;
