@@ -58,8 +58,12 @@ export async function runOverhead(options: OverheadOptions): Promise<OverheadRes
         p50_ms: field(runs, (m) => m.p50Ms),
         p99_ms: field(runs, (m) => m.p99Ms),
         cpu_us_per_req: field(runs, (m) => m.cpuUsPerRequest),
-        p50_ms_at_rate: field(runs, (m) => m.fixedRateP50Ms),
-        p99_ms_at_rate: field(runs, (m) => m.fixedRateP99Ms),
+        ...(options.plan.fixedRate
+          ? {
+              p50_ms_at_rate: field(runs, (m) => m.fixedRateP50Ms),
+              p99_ms_at_rate: field(runs, (m) => m.fixedRateP99Ms),
+            }
+          : {}),
         unexpected: runs.reduce((sum, m) => sum + m.unexpected, 0),
         spans_dropped: config.servesMetrics && config.exportsSpans ? dropped : 'n/a',
         reps: runs.length,
@@ -131,7 +135,7 @@ export function printComparisons(
         throughput: c.throughput,
         p50: c.p50,
         p99: c.p99,
-        p99_at_rate: c.p99AtRate,
+        ...(c.p99AtRate.n > 0 ? { p99_at_rate: c.p99AtRate } : {}),
         cpu_us_per_req_added: c.cpuUs,
       }),
     );
