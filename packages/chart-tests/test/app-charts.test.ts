@@ -71,6 +71,7 @@ const APPS: readonly AppChart[] = [
         maxInFlight: 64,
         requestTimeoutMs: 2000,
         scenarioWeights: 'valid=3',
+        populationLimit: 500,
       },
       autoscaling: { enabled: true },
       extraEnv: [{ name: CLIENT_ENV.telemetry, value: 'on' }],
@@ -332,6 +333,29 @@ describe('chart menagerie-server specifics', () => {
       const message = await helmTemplateError(SERVER_CHART_DIR, { set: { behaviourProfile: bad } });
       expect(message).to.include('behaviourProfile must be a YAML map');
     }
+  });
+
+  it('pauses before SIGTERM (preStop sleep) within a grace period covering the pause, the drain and the exit', async () => {
+    const main = (objects: K8sObject[]) => podSpecOf(findObject(objects, 'Deployment', SERVER.name));
+    const grace = (objects: K8sObject[]) => main(objects).terminationGracePeriodSeconds as number;
+    const drain = (objects: K8sObject[]) =>
+      Number(envValue(main(objects).containers[0], SERVER_ENV.shutdownGraceSeconds));
+    const defaults = await render(SERVER_CHART_DIR);
+    const [container] = main(defaults).containers;
+    const [command, seconds] = container.lifecycle.preStop.exec.command as [string, string];
+    expect(command).to.equal('/bin/sleep');
+    expect(Number(seconds)).to.be.within(1, 30);
+    expect(grace(defaults)).to.equal(Number(seconds) + drain(defaults) + 10);
+    const longer = await render(SERVER_CHART_DIR, {
+      set: { preStopSleepSeconds: '12', shutdownGraceSeconds: '20' },
+    });
+    expect(main(longer).containers[0].lifecycle.preStop.exec.command).to.deep.equal(['/bin/sleep', '12']);
+    expect(grace(longer)).to.equal(12 + 20 + 10);
+    const none = await render(SERVER_CHART_DIR, { set: { preStopSleepSeconds: '0' } });
+    expect(main(none).containers[0].lifecycle).to.equal(undefined);
+    expect(grace(none)).to.equal(drain(none) + 10);
+    const message = await helmTemplateError(SERVER_CHART_DIR, { set: { preStopSleepSeconds: '-1' } });
+    expect(message).to.include("values don't meet the specifications of the schema");
   });
 
   it('probes readiness from outside through the Service with the blackbox exporter', async () => {

@@ -141,6 +141,20 @@ describe('Dockerfile', () => {
         rmSync(out, { recursive: true, force: true });
       }
     });
+
+    if (image.app === SERVER) {
+      it("keeps the sleep its chart's preStop runs (Alpine's busybox /bin/sleep; the final stage removes nothing from /bin)", async () => {
+        expect(argDefault('NODE_IMAGE')).to.match(/-alpine[0-9.]*@/);
+        const removed = runtime
+          .filter((line) => line.startsWith('RUN ') && /\brm\b/.test(line))
+          .flatMap((line) => line.split(/\s+/))
+          .filter((word) => word.startsWith('/'));
+        expect(removed.filter((target) => /^\/bin(\/|$)/.test(target))).to.deep.equal([]);
+        const objects = await render(image.chart);
+        const [container] = podSpecOf(findObject(objects, 'Deployment', image.app.name)).containers;
+        expect(container.lifecycle.preStop.exec.command[0]).to.equal('/bin/sleep');
+      });
+    }
   }
 });
 

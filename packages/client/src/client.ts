@@ -13,9 +13,9 @@ import {
   type Tracing,
 } from '@menagerie/telemetry';
 import type { ClientConfig } from './config.ts';
-import { KnownIds } from './known-ids.ts';
 import { OpenLoop } from './open-loop.ts';
-import { planRequest, type Random, scenarioPicker } from './scenarios.ts';
+import { Population } from './population.ts';
+import { planRequest, type Random, retirePlan, scenarioPicker } from './scenarios.ts';
 import { createSender } from './sender.ts';
 import { RunStats, type Summary, summaryFields } from './stats.ts';
 import { type ClientTelemetry, clientTelemetryOff, createClientMetrics } from './telemetry.ts';
@@ -92,7 +92,8 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     log,
   });
   const nextScenario = scenarioPicker(config.weights, random);
-  const knownIds = new KnownIds();
+  // Room for every registration that can be in flight when a retirement is planned.
+  const population = new Population(config.populationLimit, config.maxInFlight);
   const stats = new RunStats();
 
   let endSchedule: () => void = () => {};
@@ -112,10 +113,15 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     fire: async (scheduledAt) => {
       telemetry.inFlight(1);
       try {
-        const plan = planRequest(nextScenario(), random, knownIds.pick(random));
+        // Over the limit, the due request retires the oldest animal instead:
+        // the schedule keeps its rate and the population stays bounded.
+        const oldest = population.overLimit ? population.takeOldest() : undefined;
+        const plan = oldest
+          ? retirePlan(oldest)
+          : planRequest(nextScenario(), random, population.pick(random));
         const result = await send(plan);
         const seconds = (performance.now() - scheduledAt) / 1000;
-        if (result.createdId) knownIds.add(result.createdId);
+        if (result.createdId) population.add(result.createdId);
         stats.answered(result.outcome, seconds);
         telemetry.answered(plan.scenario, result.outcome, seconds, result.traceId);
       } catch (error) {
@@ -132,6 +138,7 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     target_rps: config.rate,
     duration_s: config.durationSeconds ?? 'until stopped',
     max_in_flight: config.maxInFlight,
+    population_limit: config.populationLimit,
     request_timeout_ms: config.requestTimeoutMs,
     traces: config.telemetry
       ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
@@ -141,7 +148,11 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
   });
   loop.start();
   const progress = setInterval(() => {
-    log.info('progress', { ...summaryFields(stats.takeInterval(), config.rate), in_flight: loop.inFlight });
+    log.info('progress', {
+      ...summaryFields(stats.takeInterval(), config.rate),
+      in_flight: loop.inFlight,
+      population: population.size,
+    });
   }, options.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
 
   let stopping: Promise<Summary> | undefined;
@@ -158,7 +169,12 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
       );
       await Promise.race([loop.drained(), drainLimit]);
       const summary = stats.total();
-      log.info('summary', { ...summaryFields(summary, config.rate), scheduled: loop.scheduled });
+      log.info('summary', {
+        ...summaryFields(summary, config.rate),
+        scheduled: loop.scheduled,
+        population: population.size,
+        population_forgotten: population.forgotten,
+      });
       await tracing.shutdown().catch(() => {});
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -12,6 +12,8 @@ export interface ClientConfig {
   maxInFlight: number;
   requestTimeoutMs: number;
   weights: ScenarioWeights;
+  /** Most animals the client keeps registered before it retires its oldest. */
+  populationLimit: number;
   telemetry: boolean;
   logLevel: LogLevel;
   version: string;
@@ -21,6 +23,12 @@ export interface ClientConfig {
 export const DEFAULT_RATE = 10;
 export const DEFAULT_MAX_IN_FLIGHT = 50;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/**
+ * A few thousand: a long demo stays far below the server's store capacity
+ * (100 000) even with several clients, and reads still find a varied
+ * population.
+ */
+export const DEFAULT_POPULATION_LIMIT = 5000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -117,6 +125,11 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Clien
       integer: true,
     }),
     weights: parseWeights(env[E.scenarioWeights]),
+    populationLimit: numberEnv(env, E.populationLimit, DEFAULT_POPULATION_LIMIT, {
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+    }),
     telemetry: onOff(E.telemetry),
     logLevel,
     version: env[E.version]?.trim() || packageVersion(),

@@ -2,8 +2,8 @@ import { LEGS_MAX, NAME_MAX_LENGTH, SPECIES, SPECIES_LEGS, type Species } from '
 import { ROUTE } from '@menagerie/telemetry';
 
 /**
- * What the client sends, one name per kind of request (the `scenario` label).
- * Each scenario knows what the server should answer.
+ * What the client sends, drawn by weight, one name per kind of request (the
+ * `scenario` label). Each scenario knows what the server should answer.
  */
 export const SCENARIOS = [
   'valid_animal',
@@ -20,10 +20,20 @@ export const SCENARIOS = [
   'wrong_content_type',
   'array_body',
 ] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-export type ScenarioWeights = Record<Scenario, number>;
+export type WeightedScenario = (typeof SCENARIOS)[number];
 
-export function isScenario(value: string): value is Scenario {
+/**
+ * Not drawn by weight: once the client holds more animals than
+ * POPULATION_LIMIT, its next due request deletes the oldest one instead.
+ */
+export const RETIRE_ANIMAL = 'retire_animal';
+
+/** Every value of the `scenario` label. */
+export const ALL_SCENARIOS = [...SCENARIOS, RETIRE_ANIMAL] as const;
+export type Scenario = (typeof ALL_SCENARIOS)[number];
+export type ScenarioWeights = Record<WeightedScenario, number>;
+
+export function isScenario(value: string): value is WeightedScenario {
   return (SCENARIOS as readonly string[]).includes(value);
 }
 
@@ -65,11 +75,12 @@ export const EXPECTED_STATUS: Record<Scenario, number> = {
   malformed_json: 400,
   wrong_content_type: 415,
   array_body: 400,
+  retire_animal: 204,
 };
 
 export interface RequestPlan {
   scenario: Scenario;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: string;
   contentType?: string;
@@ -97,7 +108,7 @@ const NAMES = [
 const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length)] as T;
 
 /** Chooses scenarios in proportion to their weights. */
-export function scenarioPicker(weights: ScenarioWeights, random: Random): () => Scenario {
+export function scenarioPicker(weights: ScenarioWeights, random: Random): () => WeightedScenario {
   const entries = SCENARIOS.filter((s) => weights[s] > 0).map((s) => [s, weights[s]] as const);
   const total = entries.reduce((sum, [, w]) => sum + w, 0);
   return () => {
@@ -106,7 +117,7 @@ export function scenarioPicker(weights: ScenarioWeights, random: Random): () => 
       r -= weight;
       if (r < 0) return scenario;
     }
-    return (entries.at(-1) as readonly [Scenario, number])[0];
+    return (entries.at(-1) as readonly [WeightedScenario, number])[0];
   };
 }
 
@@ -124,7 +135,11 @@ const JSON_TYPE = 'application/json';
  * read_existing without one becomes a list_animals, so the label always says
  * what was sent.
  */
-export function planRequest(scenario: Scenario, random: Random, knownId: string | undefined): RequestPlan {
+export function planRequest(
+  scenario: WeightedScenario,
+  random: Random,
+  knownId: string | undefined,
+): RequestPlan {
   const post = (body: string, species?: string, contentType = JSON_TYPE): RequestPlan => ({
     scenario,
     method: 'POST',
@@ -193,4 +208,9 @@ export function planRequest(scenario: Scenario, random: Random, knownId: string 
     case 'array_body':
       return post(json([animal]), animal.species);
   }
+}
+
+/** Deletes one of the client's own animals (the oldest it holds). */
+export function retirePlan(id: string): RequestPlan {
+  return { scenario: RETIRE_ANIMAL, method: 'DELETE', path: `${ROUTE.animals}/${id}` };
 }

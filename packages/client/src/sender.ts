@@ -44,7 +44,7 @@ export function createHttpClient(baseUrl: string, timeoutMs: number): Got {
     timeout: { request: timeoutMs },
     retry: {
       limit: RETRY_LIMIT,
-      methods: ['GET', 'POST'],
+      methods: ['GET', 'POST', 'DELETE'],
       statusCodes: RETRY_STATUS_CODES,
       errorCodes: RETRY_ERROR_CODES,
       backoffLimit: 1000,

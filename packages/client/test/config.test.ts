@@ -12,9 +12,14 @@ describe('client configuration', () => {
       port: CLIENT.port,
       maxInFlight: 50,
       requestTimeoutMs: 5000,
+      populationLimit: 5000,
       telemetry: true,
     });
     expect(config.weights).to.deep.equal(DEFAULT_SCENARIO_WEIGHTS);
+  });
+
+  it('reads POPULATION_LIMIT', () => {
+    expect(clientConfigFromEnv({ POPULATION_LIMIT: '25' }).populationLimit).to.equal(25);
   });
 
   it('overrides only the weights it names', () => {
@@ -29,6 +34,8 @@ describe('client configuration', () => {
     ['RATE', 'fast', /RATE/],
     ['DURATION', '-5', /DURATION/],
     ['MAX_IN_FLIGHT', '2.5', /MAX_IN_FLIGHT.*integer/],
+    ['POPULATION_LIMIT', '0', /POPULATION_LIMIT/],
+    ['POPULATION_LIMIT', '1.5', /POPULATION_LIMIT.*integer/],
     ['SCENARIO_WEIGHTS', '{"teleport": 1}', /unknown scenario "teleport"/],
     ['SCENARIO_WEIGHTS', '{"valid_animal": -1}', /must be a number >= 0/],
     ['SCENARIO_WEIGHTS', '[1]', /JSON object/],

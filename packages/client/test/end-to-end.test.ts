@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { SPECIES } from '@menagerie/animals';
 import {
   CLIENT,
   CLIENT_METRICS,
@@ -16,8 +20,11 @@ import { startOtlpReceiver } from '@menagerie/telemetry/testing';
 import { expect } from 'chai';
 import {
   clientConfigFromEnv,
+  DEFAULT_MAX_IN_FLIGHT,
   EXPECTED_STATUS,
+  RETIRE_ANIMAL,
   type RunningClient,
+  SCENARIOS,
   type Scenario,
   startClient,
 } from '../src/index.ts';
@@ -217,6 +224,119 @@ describe('client against the real server', function () {
     } finally {
       await run.client.stop();
       if (server) await server.stop();
+    }
+  });
+
+  it('survives the server being killed mid-run and recovers when it is back on the same port', async () => {
+    const first = await startServerProcess({});
+    const port = new URL(first.url).port;
+    const run = await runClient(first.url, { RATE: '50' });
+    let second: ServerProcess | undefined;
+    try {
+      await until('answers before the kill', async () => (await answered(run.metricsUrl, 'success')) >= 20);
+      const exited = once(first.process, 'exit');
+      first.process.kill('SIGKILL');
+      await exited;
+      await until(
+        'network errors while it is down',
+        async () => (await answered(run.metricsUrl, 'network_error')) >= 3,
+      );
+      const successesBefore = await answered(run.metricsUrl, 'success');
+      second = await startServerProcess({ PORT: port });
+      await until(
+        'successes from the restarted server',
+        async () => (await answered(run.metricsUrl, 'success')) >= successesBefore + 20,
+      );
+      const summary = await run.client.stop();
+      expect(summary.outcomes.network_error).to.be.at.least(3);
+      // Its animals died with the first server: reading or retiring them is a 404, never a crash.
+      expect(summary.outcomes.server_error).to.equal(0);
+      expect(run.logs.find((l) => l.msg === 'summary')).to.not.equal(undefined);
+      expect(run.logs.filter((l) => l.level === 'error')).to.deep.equal([]);
+    } finally {
+      await run.client.stop();
+      if (first.process.exitCode === null && first.process.signalCode === null) await first.stop();
+      await second?.stop();
+    }
+  });
+
+  it('against a slow server, caps requests in flight, counts the rest as unsent, and times from the schedule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'menagerie-client-'));
+    const profile = join(dir, 'slow.json');
+    const latency = { medianMs: 200, p99Ms: 250 };
+    writeFileSync(
+      profile,
+      JSON.stringify({ species: Object.fromEntries(SPECIES.map((s) => [s, { latency }])) }),
+    );
+    const server = await startServerProcess({ FAULTS: 'on', BEHAVIOUR_PROFILE: profile });
+    const onlyRegistrations = Object.fromEntries(SCENARIOS.map((s) => [s, s === 'valid_animal' ? 1 : 0]));
+    const run = await runClient(server.url, {
+      RATE: '200',
+      MAX_IN_FLIGHT: '10',
+      SCENARIO_WEIGHTS: JSON.stringify(onlyRegistrations),
+    });
+    try {
+      const inFlight: number[] = [];
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline) {
+        const text = await (await fetch(run.metricsUrl)).text();
+        inFlight.push(samples(text, CLIENT_METRICS.requestsInFlight.name)[0]?.value ?? 0);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const text = await (await fetch(run.metricsUrl)).text();
+      const unsent = samples(text, CLIENT_METRICS.requestsUnsent.name)[0]?.value ?? 0;
+      const summary = await run.client.stop();
+      expect(Math.max(...inFlight)).to.be.at.most(10);
+      expect(Math.max(...inFlight), 'the cap was reached').to.equal(10);
+      // About 200/s × 0.2 s = 40 needed in flight, 10 allowed: most are unsent, and counted.
+      // The counter and the summary agree (the schedule ran on a little after the scrape).
+      expect(unsent).to.be.above(0);
+      expect(summary.unsent).to.be.at.least(unsent);
+      expect(summary.unsent).to.be.above(summary.sent);
+      expect(summary.outcomes.success).to.equal(summary.sent);
+      // Measured from the scheduled time: never below the server's own delay.
+      expect(summary.p50Ms).to.be.at.least(latency.medianMs * 0.8);
+    } finally {
+      await run.client.stop();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its population bounded: over POPULATION_LIMIT it retires its oldest animals', async () => {
+    const server = await startServerProcess({});
+    let client: RunningClient | undefined;
+    try {
+      const onlyRegistrations = Object.fromEntries(SCENARIOS.map((s) => [s, s === 'valid_animal' ? 1 : 0]));
+      const run = await runClient(server.url, {
+        POPULATION_LIMIT: '5',
+        RATE: '100',
+        SCENARIO_WEIGHTS: JSON.stringify(onlyRegistrations),
+      });
+      client = run.client;
+      const retired = async () => {
+        const text = await (await fetch(run.metricsUrl)).text();
+        return samples(text, `${CLIENT_METRICS.requestDuration.name}_count`)
+          .filter((s) => s.labels.scenario === RETIRE_ANIMAL && s.labels.outcome === 'success')
+          .reduce((sum, s) => sum + s.value, 0);
+      };
+      await until('30 retirements', async () => (await retired()) >= 30);
+      const summary = await client.stop();
+      client = undefined;
+      const stored = samples(
+        await (await fetch(`${server.url}${PATHS.metrics}`)).text(),
+        SERVER_METRICS.storeAnimals.name,
+      )[0]?.value;
+      const line = run.logs.find((l) => l.msg === 'summary');
+      // Every answer has arrived: the server holds exactly what the client still owns.
+      expect(stored).to.equal(line?.population);
+      // The documented bound: the limit plus registrations answered before the next retirement.
+      expect(stored).to.be.within(5, 5 + DEFAULT_MAX_IN_FLIGHT);
+      expect(line?.population_forgotten).to.equal(0);
+      expect(summary.outcomes.client_error + summary.outcomes.server_error).to.equal(0);
+    } finally {
+      await client?.stop();
+      await server.stop();
     }
   });
 });

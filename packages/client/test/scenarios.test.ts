@@ -2,9 +2,13 @@ import { validateAnimal } from '@menagerie/animals/validation';
 import { seededRandom } from '@menagerie/server';
 import { expect } from 'chai';
 import {
+  ALL_SCENARIOS,
   DEFAULT_SCENARIO_WEIGHTS,
   EXPECTED_STATUS,
+  parseWeights,
   planRequest,
+  RETIRE_ANIMAL,
+  retirePlan,
   SCENARIOS,
   scenarioPicker,
 } from '../src/index.ts';
@@ -42,6 +46,18 @@ describe('scenarios', () => {
       path: '/animals/abc',
     });
     expect(planRequest('read_existing', random, undefined).scenario).to.equal('list_animals');
+  });
+
+  it('retires an animal with a DELETE of its id, which the server answers 204', () => {
+    expect(retirePlan('abc')).to.deep.equal({
+      scenario: RETIRE_ANIMAL,
+      method: 'DELETE',
+      path: '/animals/abc',
+    });
+    expect(EXPECTED_STATUS[RETIRE_ANIMAL]).to.equal(204);
+    expect(ALL_SCENARIOS).to.include(RETIRE_ANIMAL);
+    expect(SCENARIOS as readonly string[], 'never drawn by weight').not.to.include(RETIRE_ANIMAL);
+    expect(() => parseWeights(JSON.stringify({ [RETIRE_ANIMAL]: 1 }))).to.throw(/unknown scenario/);
   });
 
   it('picks scenarios in proportion to their weights', () => {

@@ -18,10 +18,10 @@ function upperTail(z: number): number {
  * The shares of API requests a profile answers 5xx and slower than the
  * latency SLO threshold under the client's default mix: valid registrations
  * are the only requests a profile touches, spread evenly over the species.
+ * `registrations` is the share of requests that are valid registrations.
  */
-function expectedShares(profile: BehaviourProfile) {
-  const total = Object.values(DEFAULT_SCENARIO_WEIGHTS).reduce((a, b) => a + b, 0);
-  const perSpecies = DEFAULT_SCENARIO_WEIGHTS.valid_animal / total / SPECIES.length;
+function expectedShares(profile: BehaviourProfile, registrations = defaultRegistrationShare()) {
+  const perSpecies = registrations / SPECIES.length;
   let errors = 0;
   let slow = 0;
   for (const behaviour of Object.values(profile.species)) {
@@ -33,6 +33,23 @@ function expectedShares(profile: BehaviourProfile) {
     }
   }
   return { errors, slow };
+}
+
+function defaultRegistrationShare(): number {
+  const total = Object.values(DEFAULT_SCENARIO_WEIGHTS).reduce((a, b) => a + b, 0);
+  return DEFAULT_SCENARIO_WEIGHTS.valid_animal / total;
+}
+
+/**
+ * Once the client holds POPULATION_LIMIT animals, every stored registration
+ * is followed by a retirement (a DELETE, answered 204) taking a slot of the
+ * same schedule. With a share r of slots retiring and the rest drawn by
+ * weight (v of them registrations), r = v(1 - r): registrations and
+ * retirements each take v / (1 + v) of the requests.
+ */
+function steadyStateRegistrationShare(): number {
+  const v = defaultRegistrationShare();
+  return v / (1 + v);
 }
 
 /** The profiles the server package ships, beside its dist/. */
@@ -62,5 +79,15 @@ describe('default behaviour and default mix against the SLOs', () => {
     const bad = expectedShares(profile('bad-release-latency.yaml'));
     expect(bad.slow / latencyBudget).to.be.above(10);
     expect(bad.errors).to.equal(expectedShares(DEFAULT_BEHAVIOUR_PROFILE).errors);
+  });
+
+  it('once the client retires animals, a healthy release stays inside both SLOs and a bad one still burns', () => {
+    const share = steadyStateRegistrationShare();
+    expect(share).to.be.closeTo(0.31, 0.01);
+    const healthy = expectedShares(DEFAULT_BEHAVIOUR_PROFILE, share);
+    expect(healthy.errors).to.be.below(errorBudget / 2);
+    expect(healthy.slow).to.be.below(latencyBudget / 2);
+    const bad = expectedShares(profile('bad-release-errors.yaml'), share);
+    expect(bad.errors / errorBudget).to.be.above(10);
   });
 });

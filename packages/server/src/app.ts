@@ -1,15 +1,14 @@
 import Router from '@koa/router';
 import type { Logger } from '@menagerie/telemetry';
-import type { Tracer } from '@opentelemetry/api';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import { errorHandler } from './http/errors.ts';
-import { instrumentRequests } from './http/instrumentation.ts';
+import { instrumentRequests, type RequestSignals } from './http/instrumentation.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { FaultInjector } from './profile/faults.ts';
 import { animalRoutes } from './routes/animals.ts';
 import { type Lifecycle, probeRoutes } from './routes/probes.ts';
 import type { AnimalStore } from './store.ts';
-import type { ServerMetrics, ServerTelemetry } from './telemetry.ts';
+import type { ServerTelemetry } from './telemetry.ts';
 
 export interface AppDeps {
   store: AnimalStore;
@@ -17,9 +16,10 @@ export interface AppDeps {
   log: Logger;
   lifecycle: Lifecycle;
   telemetry: ServerTelemetry;
-  /** Both undefined with TELEMETRY=off. */
-  tracer: Tracer | undefined;
-  metrics: ServerMetrics | undefined;
+  /** The signals TELEMETRY turns on; all undefined with TELEMETRY=off. */
+  signals: RequestSignals;
+  /** Runs before everything else (the benchmark's stock peer adds its own instrumentation here). */
+  outerMiddleware?: readonly Middleware[];
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const router = new Router();
   animalRoutes(router, deps);
-  probeRoutes(router, deps.lifecycle, deps.metrics?.registry);
+  probeRoutes(router, deps.lifecycle, deps.signals.metrics?.registry);
 
   /** Methods a path allows, when the path matches a route but the method does not. */
   const allowedMethods = (method: string, path: string): string[] => {
@@ -40,13 +40,17 @@ export function createApp(deps: AppDeps): Koa {
     return [...new Set(match.path.flatMap((layer) => layer.methods))];
   };
 
-  if (deps.metrics && deps.tracer) app.use(instrumentRequests(deps.tracer, deps.metrics, deps.log));
+  for (const middleware of deps.outerMiddleware ?? []) app.use(middleware);
+  const { tracer, metrics, log } = deps.signals;
+  if (tracer || metrics || log) app.use(instrumentRequests(deps.signals));
   app.use(securityHeaders());
   app.use(async (ctx, next) => {
-    // Once shutdown has begun, close each connection after its response, so
-    // keep-alive clients reconnect elsewhere.
-    if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
     await next();
+    // Once shutdown has begun, close each connection after its response (so
+    // keep-alive clients reconnect elsewhere), requests that were already in
+    // flight when it began included: their connections would otherwise stay
+    // open, idle, until the keep-alive timeout, and hold the close back.
+    if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
   });
   app.use(errorHandler(deps.log, allowedMethods));
   app.use(router.routes());

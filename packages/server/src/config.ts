@@ -1,12 +1,25 @@
 import { readFileSync } from 'node:fs';
-import { type LogLevel, parseLogLevel, SERVER, SERVER_ENV } from '@menagerie/telemetry';
+import {
+  type LogLevel,
+  parseLogLevel,
+  SERVER,
+  SERVER_ENV,
+  TELEMETRY_SIGNALS,
+  type TelemetrySignal,
+} from '@menagerie/telemetry';
+
+/** Which telemetry signals the server produces (TELEMETRY). */
+export type TelemetrySignals = Readonly<Record<TelemetrySignal, boolean>>;
+
+export const ALL_SIGNALS: TelemetrySignals = { metrics: true, traces: true, logs: true };
+export const NO_SIGNALS: TelemetrySignals = { metrics: false, traces: false, logs: false };
 
 export interface ServerConfig {
   port: number;
   /** False when FAULTS=off: no injected delay or error whatever the profile says. */
   faults: boolean;
-  /** False when TELEMETRY=off: no metrics, spans or per-request log lines. */
-  telemetry: boolean;
+  /** TELEMETRY: all signals (`on`), none (`off`), or the listed ones. */
+  telemetry: TelemetrySignals;
   logLevel: LogLevel;
   /** A JSON or YAML behaviour profile; the built-in defaults when undefined. */
   behaviourProfilePath: string | undefined;
@@ -38,6 +51,35 @@ export function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name}="${env[name]}" must be "on" or "off"`);
 }
 
+/**
+ * TELEMETRY: `on` or unset (every signal), `off` (none: the overhead
+ * baseline), or a comma-separated list of signals, so the cost of each can
+ * be measured on its own.
+ */
+export function telemetrySignals(env: NodeJS.ProcessEnv, name: string): TelemetrySignals {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'on') return ALL_SIGNALS;
+  if (raw === 'off') return NO_SIGNALS;
+  const listed = raw.split(',').map((part) => part.trim());
+  const signals: Record<TelemetrySignal, boolean> = { ...NO_SIGNALS };
+  for (const part of listed) {
+    if (!(TELEMETRY_SIGNALS as readonly string[]).includes(part)) {
+      throw new ConfigError(
+        `${name}="${env[name]}" must be "on", "off" or a comma-separated list of ${TELEMETRY_SIGNALS.join(', ')}`,
+      );
+    }
+    signals[part as TelemetrySignal] = true;
+  }
+  return signals;
+}
+
+/** The TELEMETRY value that means these signals, as the start line reports it. */
+export function describeSignals(signals: TelemetrySignals): string {
+  const on = TELEMETRY_SIGNALS.filter((signal) => signals[signal]);
+  if (on.length === TELEMETRY_SIGNALS.length) return 'on';
+  return on.length === 0 ? 'off' : on.join(',');
+}
+
 export function integerEnv(
   env: NodeJS.ProcessEnv,
   name: string,
@@ -64,7 +106,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
   return {
     port: integerEnv(env, E.port, SERVER.port, { min: 0, max: 65535 }),
     faults: onOff(env, E.faults),
-    telemetry: onOff(env, E.telemetry),
+    telemetry: telemetrySignals(env, E.telemetry),
     logLevel,
     behaviourProfilePath: env[E.behaviourProfile]?.trim() || undefined,
     storeCapacity: integerEnv(env, E.storeCapacity, DEFAULT_STORE_CAPACITY, { min: 1, max: 10_000_000 }),

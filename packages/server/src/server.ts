@@ -11,8 +11,9 @@ import {
   type Tracing,
 } from '@menagerie/telemetry';
 
+import type { Middleware } from 'koa';
 import { createApp } from './app.ts';
-import type { ServerConfig } from './config.ts';
+import { describeSignals, type ServerConfig, type TelemetrySignals } from './config.ts';
 import { errorBody } from './http/errors.ts';
 import { faultInjector } from './profile/faults.ts';
 import { loadBehaviourProfile } from './profile/load.ts';
@@ -20,7 +21,21 @@ import { NO_FAULTS } from './profile/profile.ts';
 import type { Random } from './random.ts';
 import type { Lifecycle } from './routes/probes.ts';
 import { AnimalStore } from './store.ts';
-import { createServerMetrics, recordingTelemetry, telemetryOff } from './telemetry.ts';
+import {
+  createServerMetrics,
+  recordingTelemetry,
+  type ServerMetrics,
+  type ServerTelemetry,
+  telemetryOff,
+} from './telemetry.ts';
+
+/**
+ * How long shutdown waits for the last spans to be exported. A collector
+ * that is down would otherwise hold the exit for the exporter's whole
+ * timeout (10 s per attempt); the chart's grace period leaves 10 s after the
+ * drain for this and the exit.
+ */
+export const SPAN_FLUSH_TIMEOUT_MS = 5000;
 
 export interface StartOptions {
   config: ServerConfig;
@@ -32,7 +47,18 @@ export interface StartOptions {
   logStream?: NodeJS.WritableStream;
   /** Replaces the OTLP exporter (tests). */
   spanExporter?: SpanExporter;
+  /** Koa middleware run before the server's own (the benchmark's stock peer). */
+  outerMiddleware?: readonly Middleware[];
+  /** Most time a client may take to send a whole request (tests shorten it). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A request (headers and body) must arrive within this; a client that
+ * trickles one in, or declares a body it never sends, gets a 408 and loses
+ * the connection, instead of holding it for Node's default 300 s.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RunningServer {
   readonly url: string;
@@ -52,15 +78,38 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
+  // A response already under way on this socket must not be corrupted by a
+  // second one (Node's own handler makes the same check).
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
   const [status, code, reason] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'headers_too_large', 'Request Header Fields Too Large']
-      : [400, 'bad_request', 'Bad Request'];
-  const body = JSON.stringify(errorBody(status, code, 'the request could not be parsed'));
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request Timeout']
+        : [400, 'bad_request', 'Bad Request'];
+  const message = status === 408 ? 'the request did not arrive in time' : 'the request could not be parsed';
+  const body = JSON.stringify(errorBody(status, code, message));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+function telemetryFor(
+  signals: TelemetrySignals,
+  tracing: Tracing,
+  metrics: ServerMetrics | undefined,
+): ServerTelemetry {
+  if (!signals.metrics && !signals.traces && !signals.logs) return telemetryOff;
+  return recordingTelemetry({
+    tracer: signals.traces ? tracing.tracer : undefined,
+    metrics,
+    logs: signals.logs,
+  });
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -68,8 +117,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const env = options.env ?? process.env;
   const profile = config.faults ? loadBehaviourProfile(config.behaviourProfilePath) : NO_FAULTS;
 
-  const metrics = config.telemetry ? createServerMetrics(config, config.storeCapacity) : undefined;
-  const tracing: Tracing = config.telemetry
+  const signals = config.telemetry;
+  const store = new AnimalStore(config.storeCapacity);
+  const metrics = signals.metrics
+    ? createServerMetrics(config, config.storeCapacity, () => store.size)
+    : undefined;
+  const tracing: Tracing = signals.traces
     ? startTracing({
         defaultServiceName: SERVER.name,
         serviceVersion: config.version,
@@ -84,19 +137,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
 
-  const store = new AnimalStore(config.storeCapacity);
   const lifecycle: Lifecycle = { ready: true };
   const app = createApp({
     store,
     faults: faultInjector(profile, options.random ?? Math.random),
     log,
     lifecycle,
-    telemetry: metrics ? recordingTelemetry(tracing.tracer, metrics) : telemetryOff,
-    tracer: metrics ? tracing.tracer : undefined,
-    metrics,
+    telemetry: telemetryFor(signals, tracing, metrics),
+    signals: {
+      tracer: signals.traces ? tracing.tracer : undefined,
+      metrics,
+      log: signals.logs ? log : undefined,
+    },
+    ...(options.outerMiddleware ? { outerMiddleware: options.outerMiddleware } : {}),
   });
 
-  const server: Server = createServer(app.callback());
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server: Server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 15_000),
+      // How often Node looks for requests over their timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.min(requestTimeout / 2, 5_000),
+    },
+    app.callback(),
+  );
   server.on('clientError', answerParserError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -112,10 +177,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   log.info(`${tracing.serviceName} listening on port ${port}`, {
     port,
     url,
-    traces: config.telemetry
+    traces: signals.traces
       ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
-      : 'not exported (TELEMETRY=off)',
-    telemetry: config.telemetry ? 'on' : 'off',
+      : `not exported (TELEMETRY=${describeSignals(signals)})`,
+    telemetry: describeSignals(signals),
     faults: config.faults ? 'on' : 'off',
     behaviour_profile: config.faults
       ? (config.behaviourProfilePath ?? 'built-in defaults')
@@ -139,9 +204,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }, config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
-      await tracing.shutdown().catch((error: unknown) => {
-        log.warn('spans could not all be exported', { error: String(error) });
+      let flushTimer: NodeJS.Timeout | undefined;
+      const flushLimit = new Promise<string>((resolve) => {
+        flushTimer = setTimeout(
+          () => resolve(`not done after ${SPAN_FLUSH_TIMEOUT_MS} ms`),
+          SPAN_FLUSH_TIMEOUT_MS,
+        );
       });
+      const flushed = await Promise.race([
+        tracing.shutdown().then(
+          () => undefined,
+          (error: unknown) => String(error),
+        ),
+        flushLimit,
+      ]);
+      clearTimeout(flushTimer);
+      if (flushed !== undefined) log.warn('spans could not all be exported', { error: flushed });
       log.info('stopped', { animals: store.size });
       await log.close();
     })();

@@ -10,20 +10,19 @@ export interface Page {
 
 /**
  * In-memory animals, bounded. When full it refuses new animals and never
- * evicts: nothing stored is lost while the process lives.
+ * evicts: an animal stays until a caller deletes it.
  */
 export class AnimalStore {
   readonly capacity: number;
+  // A Map iterates in insertion order, so it is also the order of pages.
   readonly #byId = new Map<string, Animal>();
-  // Insertion order, for pages in O(limit): the store never deletes.
-  readonly #order: Animal[] = [];
 
   constructor(capacity: number) {
     this.capacity = capacity;
   }
 
   get size(): number {
-    return this.#order.length;
+    return this.#byId.size;
   }
 
   get full(): boolean {
@@ -42,7 +41,6 @@ export class AnimalStore {
       createdAt: new Date().toISOString(),
     };
     this.#byId.set(animal.id, animal);
-    this.#order.push(animal);
     return animal;
   }
 
@@ -50,7 +48,25 @@ export class AnimalStore {
     return this.#byId.get(id);
   }
 
+  /** Deletes an animal; false when there is none with this id. */
+  remove(id: string): boolean {
+    return this.#byId.delete(id);
+  }
+
+  /**
+   * Animals in insertion order. O(offset + limit): deletions leave no index
+   * to jump to an offset with, and the offset is bounded by the capacity.
+   */
   page(offset: number, limit: number): Page {
-    return { items: this.#order.slice(offset, offset + limit), total: this.size, limit, offset };
+    const items: Animal[] = [];
+    if (offset < this.size) {
+      let index = 0;
+      for (const animal of this.#byId.values()) {
+        if (index++ < offset) continue;
+        items.push(animal);
+        if (items.length === limit) break;
+      }
+    }
+    return { items, total: this.size, limit, offset };
   }
 }

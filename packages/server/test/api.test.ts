@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PATHS, SERVER_METRICS } from '@menagerie/telemetry';
+import { PATHS, ROUTE, SERVER_METRICS } from '@menagerie/telemetry';
 import { expect } from 'chai';
 import { SECURITY_HEADERS } from '../src/http/security-headers.ts';
 import { seededRandom } from '../src/index.ts';
@@ -95,6 +95,28 @@ describe('server API', () => {
       (s) => s.labels.outcome === 'rejected',
     );
     expect(rejected?.labels.species).to.equal('dog');
+  });
+
+  it('deletes an animal with 204, then answers 404 for it, and counts the room it freed', async () => {
+    // The store is full since the test above.
+    expect((await postJson(server.url, rex)).status).to.equal(507);
+    const id = server.store.page(0, 1).items[0]?.id as string;
+    const before = server.store.size;
+    const deleted = await send(server.url, { method: 'DELETE', path: `/animals/${id}` });
+    expect(deleted.status).to.equal(204);
+    expect(deleted.text).to.equal('');
+    expect(server.store.size).to.equal(before - 1);
+    expect((await send(server.url, { path: `/animals/${id}` })).status).to.equal(404);
+    const again = await send(server.url, { method: 'DELETE', path: `/animals/${id}` });
+    expect(again.status).to.equal(404);
+    expect((again.json as { error: { code: string } }).error.code).to.equal('animal_not_found');
+    expect((await postJson(server.url, rex)).status, 'room for one more').to.equal(201);
+    const metrics = (await send(server.url, { path: PATHS.metrics })).text;
+    expect(samples(metrics, SERVER_METRICS.storeAnimals.name)[0]?.value).to.equal(3);
+    const deletes = samples(metrics, `${SERVER_METRICS.requestDuration.name}_count`).filter(
+      (s) => s.labels.method === 'DELETE' && s.labels.route === ROUTE.animal,
+    );
+    expect(deletes.map((s) => s.labels.status_code)).to.have.members(['204', '404']);
   });
 
   it('answers probes', async () => {

@@ -1,6 +1,14 @@
 import { SERVER } from '@menagerie/telemetry';
 import { expect } from 'chai';
-import { ConfigError, DEFAULT_STORE_CAPACITY, packageVersion, serverConfigFromEnv } from '../src/index.ts';
+import {
+  ALL_SIGNALS,
+  ConfigError,
+  DEFAULT_STORE_CAPACITY,
+  describeSignals,
+  NO_SIGNALS,
+  packageVersion,
+  serverConfigFromEnv,
+} from '../src/index.ts';
 
 describe('server configuration', () => {
   it('has the contract defaults', () => {
@@ -8,7 +16,7 @@ describe('server configuration', () => {
     expect(config).to.deep.include({
       port: SERVER.port,
       faults: true,
-      telemetry: true,
+      telemetry: ALL_SIGNALS,
       logLevel: 'info',
       behaviourProfilePath: undefined,
       storeCapacity: DEFAULT_STORE_CAPACITY,
@@ -33,7 +41,7 @@ describe('server configuration', () => {
     expect(config).to.deep.equal({
       port: 9000,
       faults: false,
-      telemetry: false,
+      telemetry: NO_SIGNALS,
       logLevel: 'warn',
       behaviourProfilePath: '/etc/menagerie/profile.yaml',
       storeCapacity: 5,
@@ -43,6 +51,18 @@ describe('server configuration', () => {
     });
   });
 
+  it('turns on only the telemetry signals TELEMETRY lists', () => {
+    const signals = (value: string) => serverConfigFromEnv({ TELEMETRY: value }).telemetry;
+    expect(signals('metrics')).to.deep.equal({ metrics: true, traces: false, logs: false });
+    expect(signals(' Metrics , traces ')).to.deep.equal({ metrics: true, traces: true, logs: false });
+    expect(signals('logs,metrics,traces')).to.deep.equal(ALL_SIGNALS);
+    expect(signals('on')).to.deep.equal(ALL_SIGNALS);
+    expect(signals('off')).to.deep.equal(NO_SIGNALS);
+    expect(describeSignals(signals('traces,metrics'))).to.equal('metrics,traces');
+    expect(describeSignals(signals('logs,traces,metrics'))).to.equal('on');
+    expect(describeSignals(NO_SIGNALS)).to.equal('off');
+  });
+
   for (const [name, value] of [
     ['PORT', '80a'],
     ['PORT', '70000'],
@@ -50,6 +70,8 @@ describe('server configuration', () => {
     ['STORE_CAPACITY', '1.5'],
     ['FAULTS', 'maybe'],
     ['TELEMETRY', 'no'],
+    ['TELEMETRY', 'metrics,spans'],
+    ['TELEMETRY', 'metrics,,logs'],
     ['LOG_LEVEL', 'loud'],
     ['SHUTDOWN_GRACE_SECONDS', '-1'],
   ] as const) {

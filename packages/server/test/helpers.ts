@@ -1,12 +1,18 @@
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { type RunningServer, type ServerConfig, type StartOptions, startServer } from '../src/index.ts';
+import {
+  ALL_SIGNALS,
+  type RunningServer,
+  type ServerConfig,
+  type StartOptions,
+  startServer,
+} from '../src/index.ts';
 
 export const baseConfig: ServerConfig = {
   port: 0,
   faults: false,
-  telemetry: true,
+  telemetry: ALL_SIGNALS,
   logLevel: 'debug',
   behaviourProfilePath: undefined,
   storeCapacity: 1000,
@@ -39,6 +45,8 @@ export async function startTestServer(
     logStream: stream,
     ...options,
   });
+  // Log lines are written when the event-loop turn ends.
+  await new Promise((resolve) => setImmediate(resolve));
   return Object.assign(server, { logs });
 }
 
@@ -52,12 +60,22 @@ export interface Reply {
 /** An HTTP request with full control over method, headers and body bytes. */
 export function send(
   url: string,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    agent?: Agent;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${url}${options.path ?? '/'}`,
-      { method: options.method ?? 'GET', headers: options.headers ?? {} },
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers ?? {},
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -79,18 +97,22 @@ export function send(
   });
 }
 
-export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}, agent?: Agent) =>
   send(url, {
     method: 'POST',
     path: '/animals',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(agent ? { agent } : {}),
   });
 
-/** Raw bytes on a socket, for requests no HTTP client would send. */
-export function sendRaw(port: number, bytes: string): Promise<string> {
+/**
+ * Raw bytes on a socket, for requests no HTTP client would send; `end`
+ * half-closes the socket after them (the client has nothing more to send).
+ */
+export function sendRaw(port: number, bytes: string, options: { end?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const socket = connect(port, '127.0.0.1', () => (options.end ? socket.end(bytes) : socket.write(bytes)));
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

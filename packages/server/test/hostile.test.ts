@@ -1,3 +1,4 @@
+import { SPECIES } from '@menagerie/animals';
 import {
   KNOWN_METHODS,
   OTHER_METHOD,
@@ -7,8 +8,9 @@ import {
   UNMATCHED_ROUTE,
 } from '@menagerie/telemetry';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { BODY_LIMIT_BYTES } from '../src/http/json-body.ts';
-import { type Reply, samples, send, sendRaw, startTestServer, type TestServer } from './helpers.ts';
+import { postJson, type Reply, samples, send, sendRaw, startTestServer, type TestServer } from './helpers.ts';
 
 const JSON_TYPE = 'application/json';
 const rex = JSON.stringify({ name: 'Rex', species: 'dog', legs: 4 });
@@ -162,5 +164,265 @@ describe('hostile input', () => {
     for (const method of seenMethods) expect([...KNOWN_METHODS, OTHER_METHOD], method).to.include(method);
     expect(seenMethods).to.include(OTHER_METHOD);
     expect(series.length).to.be.below(60);
+  });
+});
+
+/**
+ * Property-based: fast-check generates the hostile requests. With faults off
+ * the server never answers 5xx, every error has the JSON error body, it stays
+ * healthy, the animals it held are untouched and the label values stay in
+ * their bounded sets.
+ */
+describe('hostile input, generated', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  const held: Record<string, unknown>[] = [];
+  let created = 0;
+
+  before(async () => {
+    server = await startTestServer({ storeCapacity: 100_000 });
+    for (const species of ['dog', 'spider', 'snake']) {
+      const legs = { dog: 4, spider: 8, snake: 0 }[species];
+      held.push(
+        (await postJson(server.url, { name: `Held ${species}`, species, legs })).json as Record<
+          string,
+          unknown
+        >,
+      );
+    }
+  });
+  after(() => server.close());
+
+  /** Never a 5xx; a JSON error body on every 4xx; a stored animal on every 201. */
+  function expectSafe(reply: Reply, what: string): void {
+    expect(reply.status, what).to.be.below(500);
+    if (reply.status === 201) {
+      created++;
+      expect((reply.json as { id?: unknown }).id, what).to.be.a('string');
+      return;
+    }
+    expect(reply.status, what).to.be.at.least(400);
+    expectJsonError(reply, reply.status, what);
+  }
+
+  const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': JSON_TYPE }) =>
+    send(server.url, { method: 'POST', path: ROUTE.animals, headers, body });
+
+  /** Values a JSON body may hold, written as JSON text: nesting, odd numbers, odd strings. */
+  const hostileValue: fc.Arbitrary<string> = fc.oneof(
+    fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+    fc.constantFrom(
+      '"4"',
+      '"4.0"',
+      '" 4"',
+      '"0x4"',
+      '4.5',
+      '-0',
+      '1e400',
+      '-1e400',
+      '1e-400',
+      '4e0',
+      '0.4e1',
+    ),
+    fc.constantFrom('9007199254740993', '-9007199254740993', '1000000000000000000000', '[]', '{}', 'null'),
+    fc.constantFrom('"\\ud800"', '"\\udfff\\ud800"', '"\\u0000"', '"\\u202e"', '"e\\u0301"', '"\\ufeff"'),
+    fc.string({ unit: 'binary', maxLength: 80 }).map((v) => JSON.stringify(v)),
+    fc.integer({ min: 1, max: 200 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+  );
+  const key = fc.oneof(
+    fc.constantFrom('name', 'species', 'legs', 'age'),
+    fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', ''),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+  );
+  /** An object with animal-like and hostile keys, as JSON text (so __proto__ stays an own key). */
+  const hostileObject = fc
+    .array(fc.tuple(key, hostileValue), { maxLength: 8 })
+    .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
+
+  it('answers random JSON values and hostile objects safely', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileValue, hostileObject), async (body) => {
+        expectSafe(await post(body), body.slice(0, 200));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses NaN, Infinity and other tokens JSON does not have', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('NaN', 'Infinity', '-Infinity', 'undefined', '+4', '04', '.5', "'x'", '0x10'),
+        async (token) => {
+          const reply = await post(`{"name":"Rex","species":"dog","legs":${token}}`);
+          expectJsonError(reply, 400, token);
+          expect((reply.json as { error: { code: string } }).error.code).to.equal('malformed_json');
+        },
+      ),
+    );
+  });
+
+  it('stores names of any script it accepts exactly as sent, and refuses the rest with a 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 70 }),
+          fc.string({ unit: 'grapheme', maxLength: 70 }),
+        ),
+        async (name) => {
+          const reply = await post(JSON.stringify({ name, species: 'cat', legs: 4 }));
+          expectSafe(reply, JSON.stringify(name));
+          if (reply.status === 201) {
+            const read = await send(server.url, {
+              path: `${ROUTE.animals}/${(reply.json as { id: string }).id}`,
+            });
+            expect((read.json as { name: string }).name).to.equal(name);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('answers random bytes under honest, lying and unknown content types and codings safely', async () => {
+    const contentType = fc.oneof(
+      fc.constantFrom(
+        JSON_TYPE,
+        `${JSON_TYPE}; charset=utf-8`,
+        `${JSON_TYPE}; charset=utf-16`,
+        `${JSON_TYPE}; charset=latin1`,
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        '*/*',
+        '',
+        ';;;',
+      ),
+      fc.stringMatching(/^[a-z]{1,8}\/[a-z+.-]{1,12}$/),
+    );
+    const coding = fc.constantFrom('', 'identity', 'gzip', 'deflate', 'br', 'x-nonsense');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), contentType, coding, async (bytes, type, enc) => {
+        const headers: Record<string, string> = {};
+        if (type) headers['content-type'] = type;
+        if (enc) headers['content-encoding'] = enc;
+        expectSafe(await post(Buffer.from(bytes), headers), `${type} ${enc} ${bytes.length} bytes`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('answers oversized and deeply nested bodies with a 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: BODY_LIMIT_BYTES - 64, max: 4 * BODY_LIMIT_BYTES }),
+        fc.integer({ min: 1, max: 50_000 }),
+        async (size, depth) => {
+          const big = await post(JSON.stringify({ name: 'x'.repeat(size), species: 'dog', legs: 4 }));
+          expect(big.status).to.be.oneOf([400, 413]);
+          expectJsonError(big, big.status, `${size} bytes`);
+          const nested = await post(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+          expect(nested.status).to.be.oneOf([400, 413]);
+          expectJsonError(nested, nested.status, `depth ${depth}`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('answers bodies shorter or longer than their Content-Length without a 5xx or a hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 64 }),
+        fc.integer({ min: -30, max: 30 }),
+        async (length, lie) => {
+          const body = rex.slice(0, Math.min(length, rex.length));
+          const declared = Math.max(0, body.length + lie);
+          const raw =
+            `POST ${ROUTE.animals} HTTP/1.1\r\nHost: x\r\nContent-Type: ${JSON_TYPE}\r\n` +
+            `Content-Length: ${declared}\r\nConnection: close\r\n\r\n${body}`;
+          // The client half-closes after its bytes: a body shorter than declared
+          // never completes, and the server answers it or hangs up.
+          const response = await sendRaw(server.port, raw, { end: true }).catch(
+            (error: Error) => `failed: ${error.message}`,
+          );
+          const statuses = [...response.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+          for (const status of statuses) {
+            expect(status, `${declared} declared, ${body.length} sent`).to.be.below(500);
+          }
+          created += statuses.filter((status) => status === 201).length;
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers a client that never finishes its request with a JSON 408 and frees the connection', async () => {
+    const impatient = await startTestServer({}, { requestTimeoutMs: 300 });
+    try {
+      const partialBody =
+        `POST ${ROUTE.animals} HTTP/1.1\r\nHost: x\r\nContent-Type: ${JSON_TYPE}\r\n` +
+        `Content-Length: 100\r\n\r\n{"name":`;
+      const partialHeaders = `GET ${PATHS.liveness} HTTP/1.1\r\nHost: x\r\nX-Slow: `;
+      for (const raw of [partialBody, partialHeaders]) {
+        const response = await sendRaw(impatient.port, raw);
+        expect(response, raw).to.match(/^HTTP\/1\.1 408 /);
+        const error = JSON.parse(response.split('\r\n\r\n')[1] as string).error;
+        expect(error).to.include({ status: 408, code: 'request_timeout' });
+      }
+      expect((await send(impatient.url, { path: PATHS.liveness })).status).to.equal(200);
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it('answers random methods, paths and queries safely', async () => {
+    const method = fc.constantFrom(...KNOWN_METHODS, 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'PURGE', 'SEARCH');
+    const path = fc.oneof(
+      fc.webPath(),
+      fc.tuple(fc.webPath(), fc.webQueryParameters()).map(([p, q]) => `${p}?${q}`),
+      fc.webSegment().map((id) => `${ROUTE.animals}/${encodeURIComponent(id)}`),
+      fc.webQueryParameters().map((q) => `${ROUTE.animals}?${q}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(method, path, async (m, p) => {
+        const reply = await send(server.url, { method: m, path: p.startsWith('/') ? p : `/${p}` });
+        expect(reply.status, `${m} ${p}`).to.be.below(500);
+        if (m !== 'HEAD' && reply.status >= 400) expectJsonError(reply, reply.status, `${m} ${p}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('afterwards is healthy, holds its animals untouched, polluted nothing, and kept every label bounded', async () => {
+    expect((await send(server.url, { path: PATHS.liveness })).status).to.equal(200);
+    expect((await send(server.url, { path: PATHS.readiness })).status).to.equal(200);
+    for (const animal of held) {
+      const read = await send(server.url, { path: `${ROUTE.animals}/${animal.id as string}` });
+      expect(read.json).to.deep.equal(animal);
+    }
+    expect(server.store.size).to.equal(held.length + created);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    expect(Object.prototype).to.not.have.property('name');
+
+    const metrics = (await send(server.url, { path: PATHS.metrics })).text;
+    const requests = samples(metrics, `${SERVER_METRICS.requestDuration.name}_count`);
+    const allowedRoutes = [...Object.values(ROUTE), ...Object.values(PATHS), UNMATCHED_ROUTE];
+    for (const { labels } of requests) {
+      expect(allowedRoutes).to.include(labels.route);
+      expect([...KNOWN_METHODS, OTHER_METHOD]).to.include(labels.method);
+      expect(Number(labels.status_code)).to.be.within(200, 499);
+    }
+    const failures = samples(metrics, SERVER_METRICS.validationFailures.name);
+    const fields = new Set(failures.map((f) => f.labels.field));
+    for (const field of fields) {
+      expect(['name', 'species', 'legs', 'age', '_unknown', '_body']).to.include(field);
+    }
+    // Joi error types and body problems: a fixed vocabulary, however many requests.
+    expect(new Set(failures.map((f) => f.labels.reason)).size).to.be.below(40);
+    const species = samples(metrics, `${SERVER_METRICS.animalDuration.name}_count`).map(
+      (s) => s.labels.species,
+    );
+    for (const name of species) expect([...SPECIES, 'unknown']).to.include(name);
   });
 });

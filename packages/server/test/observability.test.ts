@@ -10,6 +10,7 @@ import {
 } from '@menagerie/telemetry';
 import { startOtlpReceiver } from '@menagerie/telemetry/testing';
 import { expect } from 'chai';
+import { NO_SIGNALS, type TelemetrySignals } from '../src/index.ts';
 import { postJson, send, startTestServer } from './helpers.ts';
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -113,7 +114,7 @@ describe('server observability', () => {
   it('does no telemetry work with TELEMETRY=off: no /metrics, no spans, no request lines', async () => {
     const receiver = await startOtlpReceiver();
     const server = await startTestServer(
-      { telemetry: false },
+      { telemetry: NO_SIGNALS },
       { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } },
     );
     try {
@@ -133,5 +134,53 @@ describe('server observability', () => {
     expect(messages).not.to.include('request');
     expect(messages).not.to.include('animal rejected by validation');
     expect(server.logs[0]?.traces).to.match(/not exported/);
+  });
+
+  it('produces only the signals TELEMETRY lists', async () => {
+    const run = async (telemetry: TelemetrySignals) => {
+      const receiver = await startOtlpReceiver();
+      const server = await startTestServer(
+        { telemetry },
+        { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } },
+      );
+      let metricsStatus = 0;
+      try {
+        await postJson(server.url, { name: 'Rex', species: 'dog', legs: 4 }, { traceparent });
+        await postJson(server.url, { name: 'Rex', species: 'dog', legs: 3 });
+        metricsStatus = (await send(server.url, { path: PATHS.metrics })).status;
+      } finally {
+        await server.close();
+        await receiver.close();
+      }
+      const requestLines = server.logs.filter(
+        (l) => l.msg === 'request' && l[LOG_FIELD.route] === ROUTE.animals,
+      );
+      return {
+        metricsStatus,
+        spans: receiver.spans.length,
+        requestLines: requestLines.length,
+        warnings: server.logs.filter((l) => l.msg === 'animal rejected by validation').length,
+        traced: requestLines.filter((l) => l[LOG_FIELD.traceId] === traceId).length,
+        started: server.logs[0]?.telemetry,
+      };
+    };
+    const metricsOnly = await run({ metrics: true, traces: false, logs: false });
+    expect(metricsOnly).to.deep.equal({
+      metricsStatus: 200,
+      spans: 0,
+      requestLines: 0,
+      warnings: 0,
+      traced: 0,
+      started: 'metrics',
+    });
+    const tracesAndLogs = await run({ metrics: false, traces: true, logs: true });
+    expect(tracesAndLogs).to.deep.include({
+      metricsStatus: 404,
+      requestLines: 2,
+      warnings: 1,
+      traced: 1,
+      started: 'traces,logs',
+    });
+    expect(tracesAndLogs.spans).to.be.at.least(2);
   });
 });

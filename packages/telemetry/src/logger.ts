@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
-import { createLogger as createWinstonLogger, format, transports } from 'winston';
+import { createLogger as createWinstonLogger, format } from 'winston';
 import { LOG_FIELD, LOG_LEVELS, type LogLevel } from './contract/index.ts';
+import { LineBatchTransport } from './line-batch-transport.ts';
 
 /** Flat, JSON-serialisable fields added to a log line. */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined | readonly string[]>>;
@@ -36,7 +37,8 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'i
 /**
  * A winston logger that writes one JSON object per line. The record is built
  * flat at the call site (trace ids are read there, while the span is still
- * active) and serialised once; no other winston formats run.
+ * active) and serialised once; no other winston formats run. Lines are
+ * written in batches, one write per event-loop turn (LineBatchTransport).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? 'info';
@@ -45,9 +47,7 @@ export function createLogger(options: LoggerOptions): Logger {
     (info as unknown as Record<symbol, string>)[MESSAGE] = JSON.stringify(info.record);
     return info;
   });
-  const transport = options.stream
-    ? new transports.Stream({ stream: options.stream })
-    : new transports.Console({ forceConsole: false });
+  const transport = new LineBatchTransport(options.stream ?? process.stdout);
   const winston = createWinstonLogger({
     level,
     levels: levelRank,
@@ -82,7 +82,10 @@ export function createLogger(options: LoggerOptions): Logger {
     isLevelEnabled: (l) => levelRank[l] <= levelRank[level],
     close: () =>
       new Promise<void>((resolve) => {
-        winston.once('finish', () => resolve());
+        winston.once('finish', () => {
+          transport.close();
+          resolve();
+        });
         winston.end();
       }),
   };

@@ -13,6 +13,12 @@ export type MetricSet<T extends Record<string, MetricDefinition>> = { [K in keyo
 export interface MetricOptions {
   /** Record trace-id exemplars on histograms (served only as OpenMetrics). */
   exemplars?: boolean;
+  /**
+   * Gauges without labels whose value is read when they are scraped, by
+   * metric name: a value the program already keeps (a count, a size) then
+   * costs nothing on the request path.
+   */
+  readAtScrape?: Readonly<Record<string, () => number>>;
 }
 
 /**
@@ -35,9 +41,20 @@ export function metricFromDefinition(
     case 'counter':
       metric = new Counter(base);
       break;
-    case 'gauge':
-      metric = new Gauge(base);
+    case 'gauge': {
+      const read = options.readAtScrape?.[definition.name];
+      metric = new Gauge(
+        read
+          ? {
+              ...base,
+              collect() {
+                this.set(read());
+              },
+            }
+          : base,
+      );
       break;
+    }
     case 'histogram':
       if (!definition.buckets) throw new Error(`histogram ${definition.name} has no buckets`);
       metric = new Histogram({
@@ -121,21 +138,53 @@ export interface DurationRecorder {
   observe(labelValues: readonly string[], seconds: number, traceId: string | undefined): void;
 }
 
+/**
+ * How long a bucket's exemplar stands before a new observation may replace
+ * it. Prometheus reads one exemplar per bucket per scrape (every 15 s or so),
+ * so replacing it on every request is work nobody sees; once a second keeps
+ * every bucket's exemplar fresh, and a rarely hit bucket (the slow requests)
+ * still gets the trace of its very first observation.
+ */
+export const EXEMPLAR_REFRESH_MS = 1000;
+
+/** Index of the bucket a value falls in (the last index is +Inf). */
+function bucketIndex(upperBounds: readonly number[], value: number): number {
+  for (let i = 0; i < upperBounds.length; i++) if (value <= (upperBounds[i] as number)) return i;
+  return upperBounds.length;
+}
+
 /** `exemplars` must match how the histogram was created (see MetricOptions). */
 export function durationRecorder(
   histogram: Histogram<string>,
   labelNames: readonly string[],
   exemplars: boolean,
+  now: () => number = () => performance.now(),
 ): DurationRecorder {
-  const child = labelChildren((...values) => histogram.labels(...values));
+  const upperBounds = (histogram as unknown as { upperBounds: readonly number[] }).upperBounds;
+  const series = labelChildren((...values) => {
+    const labels: Record<string, string> = {};
+    for (let i = 0; i < labelNames.length; i++) labels[labelNames[i] as string] = values[i] as string;
+    return {
+      child: histogram.labels(...values),
+      labels,
+      // When each bucket's exemplar was last replaced.
+      exemplarAt: new Float64Array(upperBounds.length + 1).fill(Number.NEGATIVE_INFINITY),
+    };
+  });
   return {
     observe(labelValues, seconds, traceId) {
+      const { child, labels, exemplarAt } = series(...labelValues);
       if (traceId === undefined || !exemplars) {
-        child(...labelValues).observe(seconds);
+        child.observe(seconds);
         return;
       }
-      const labels: Record<string, string> = {};
-      for (let i = 0; i < labelNames.length; i++) labels[labelNames[i] as string] = labelValues[i] as string;
+      const bucket = bucketIndex(upperBounds, seconds);
+      const at = now();
+      if (at - (exemplarAt[bucket] as number) < EXEMPLAR_REFRESH_MS) {
+        child.observe(seconds);
+        return;
+      }
+      exemplarAt[bucket] = at;
       histogram.observe({ labels, value: seconds, exemplarLabels: { [EXEMPLAR_LABEL.traceId]: traceId } });
     },
   };

@@ -25,7 +25,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { OTEL_ENV, OTLP } from './contract/index.ts';
+import { OTEL_BSP_ENV, OTEL_ENV, OTLP } from './contract/index.ts';
 
 /** Why a finished span was not exported (values of the `reason` label). */
 export const SPAN_DROP_REASONS = ['queue_full', 'export_failed'] as const;
@@ -84,11 +84,12 @@ export function startTracing(options: TracingOptions): Tracing {
   const droppedSpans = options.onSpansDropped
     ? new DroppedSpanMeterProvider(options.onSpansDropped)
     : undefined;
+  const batching = batchingFromEnv(env);
   const processor = new BatchSpanProcessor({
     exporter,
-    maxQueueSize: options.maxQueueSize ?? 2048,
-    maxExportBatchSize: 512,
-    scheduledDelayMillis: options.scheduledDelayMillis ?? 1000,
+    maxQueueSize: options.maxQueueSize ?? batching.maxQueueSize,
+    maxExportBatchSize: Math.min(batching.maxExportBatchSize, options.maxQueueSize ?? batching.maxQueueSize),
+    scheduledDelayMillis: options.scheduledDelayMillis ?? batching.scheduledDelayMillis,
     ...(droppedSpans ? { selfObsMeterProvider: droppedSpans } : {}),
   });
   const resource = resourceFromAttributes({
@@ -116,6 +117,48 @@ export function startTracing(options: TracingOptions): Tracing {
       propagation.disable();
       context.disable();
     },
+  };
+}
+
+/** The batch processor's defaults: a bounded queue, and a batch sent every second or when full. */
+export const BATCHING_DEFAULTS = {
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 1000,
+} as const;
+
+/**
+ * OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and
+ * OTEL_BSP_SCHEDULE_DELAY (ms), as the specification defines them, over our
+ * defaults; the batch is never larger than the queue.
+ */
+export function batchingFromEnv(env: NodeJS.ProcessEnv): {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+} {
+  const read = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = nonEmpty(env[name]);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      throw new Error(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const maxQueueSize = read(OTEL_BSP_ENV.maxQueueSize, BATCHING_DEFAULTS.maxQueueSize, 1, 1_000_000);
+  return {
+    maxQueueSize,
+    maxExportBatchSize: Math.min(
+      maxQueueSize,
+      read(OTEL_BSP_ENV.maxExportBatchSize, BATCHING_DEFAULTS.maxExportBatchSize, 1, 1_000_000),
+    ),
+    scheduledDelayMillis: read(
+      OTEL_BSP_ENV.scheduleDelay,
+      BATCHING_DEFAULTS.scheduledDelayMillis,
+      1,
+      600_000,
+    ),
   };
 }
 

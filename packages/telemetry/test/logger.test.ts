@@ -3,7 +3,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { createLogger, LOG_FIELD, parseLogLevel } from '../src/index.ts';
+import { createLogger, LINE_BATCH_MAX_BYTES, LOG_FIELD, parseLogLevel } from '../src/index.ts';
 
 function capture() {
   const stream = new PassThrough();
@@ -62,6 +62,42 @@ describe('logger', () => {
       context.disable();
       await provider.shutdown();
     }
+  });
+
+  it('writes the lines of one event-loop turn with one write, in order, and the rest on close', async () => {
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    stream.on('data', (chunk: Buffer) => writes.push(chunk.toString('utf8')));
+    const log = createLogger({ service: 'svc', stream });
+    for (let i = 0; i < 50; i++) log.info(`line ${i}`);
+    expect(writes, 'nothing written before the turn ends').to.deep.equal([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).to.have.length(1);
+    const first = (writes[0] as string).split('\n').filter(Boolean);
+    expect(first.map((l) => JSON.parse(l)[LOG_FIELD.message])).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => `line ${i}`),
+    );
+    log.warn('last');
+    await log.close();
+    expect(writes).to.have.length(2);
+    expect(JSON.parse(writes[1] as string)[LOG_FIELD.message]).to.equal('last');
+  });
+
+  it('writes at once when a turn logs more than the batch limit', async () => {
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    stream.on('data', (chunk: Buffer) => writes.push(chunk.toString('utf8')));
+    const log = createLogger({ service: 'svc', stream });
+    const big = 'x'.repeat(1024);
+    for (let i = 0; i < 100; i++) log.info(big);
+    // 100 lines of over 1 KiB are more than LINE_BATCH_MAX_BYTES: one write happened within the turn.
+    await Promise.resolve();
+    expect(writes.length).to.be.at.least(1);
+    const written = writes.join('').split('\n').filter(Boolean).length;
+    expect(written).to.be.at.least(Math.floor(LINE_BATCH_MAX_BYTES / 1100));
+    await log.close();
+    expect(writes.join('').split('\n').filter(Boolean)).to.have.length(100);
   });
 
   it('parses LOG_LEVEL and refuses unknown levels', () => {

@@ -7,6 +7,7 @@ import {
   createRegistry,
   durationRecorder,
   EXEMPLAR_LABEL,
+  EXEMPLAR_REFRESH_MS,
   GAUGES_NAMED_LIKE_COUNTERS,
   labelChildren,
   negotiateFormat,
@@ -95,6 +96,40 @@ describe('metrics', () => {
     expect(text.body).to.include('# TYPE menagerie_store_rejections_total counter');
     expect(text.body).to.include('menagerie_store_rejections_total 1');
     expect(text.body).not.to.include(traceId);
+  });
+
+  it('replaces a bucket exemplar at most once per refresh period, and gives every bucket its first one', async () => {
+    const { registry } = createRegistry(build);
+    const set = createMetricSet(registry, SERVER_METRICS, { exemplars: true });
+    let clock = 0;
+    const recorder = durationRecorder(
+      set.requestDuration,
+      SERVER_METRICS.requestDuration.labels,
+      true,
+      () => clock,
+    );
+    const labels = ['POST', '/animals', '201'];
+    const exemplarOf = async (le: string) => {
+      const om = (await renderMetrics(registry, 'openmetrics')).body;
+      const line = om
+        .split('\n')
+        .find((l) => l.includes('_request_duration_seconds_bucket{') && l.includes(`le="${le}"`));
+      return /trace_id="([0-9a-f]+)"/.exec(line ?? '')?.[1];
+    };
+    const id = (n: number) => n.toString(16).padStart(32, '0');
+    recorder.observe(labels, 0.003, id(1));
+    clock += EXEMPLAR_REFRESH_MS / 2;
+    recorder.observe(labels, 0.004, id(2));
+    recorder.observe(labels, 2, id(3));
+    expect(await exemplarOf('0.005'), 'kept within the refresh period').to.equal(id(1));
+    expect(await exemplarOf('2.5'), 'a bucket of its own gets its first exemplar').to.equal(id(3));
+    clock += EXEMPLAR_REFRESH_MS;
+    recorder.observe(labels, 0.004, id(4));
+    expect(await exemplarOf('0.005'), 'replaced after the refresh period').to.equal(id(4));
+    const count = (await renderMetrics(registry, 'text')).body
+      .split('\n')
+      .find((l) => l.startsWith(`${SERVER_METRICS.requestDuration.name}_count{`));
+    expect(count?.endsWith(' 4'), 'every observation counted').to.equal(true);
   });
 
   it('chooses OpenMetrics only when the scraper asks for it', () => {

@@ -1,6 +1,12 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { type SpanDropReason, samplerFromEnv, startTracing } from '../src/index.ts';
+import {
+  BATCHING_DEFAULTS,
+  batchingFromEnv,
+  type SpanDropReason,
+  samplerFromEnv,
+  startTracing,
+} from '../src/index.ts';
 import { startOtlpReceiver } from '../src/testing/index.ts';
 
 describe('tracing', () => {
@@ -73,6 +79,28 @@ describe('tracing', () => {
       expect(dropped.export_failed).to.equal(6);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('reads the batch processor settings from the standard OTEL_BSP_* variables, over its defaults', () => {
+    expect(batchingFromEnv({})).to.deep.equal(BATCHING_DEFAULTS);
+    expect(
+      batchingFromEnv({
+        OTEL_BSP_MAX_QUEUE_SIZE: '100',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+        OTEL_BSP_SCHEDULE_DELAY: '250',
+      }),
+    ).to.deep.equal({ maxQueueSize: 100, maxExportBatchSize: 50, scheduledDelayMillis: 250 });
+    expect(
+      batchingFromEnv({ OTEL_BSP_MAX_QUEUE_SIZE: '100' }).maxExportBatchSize,
+      'never above the queue',
+    ).to.equal(100);
+    for (const [name, value] of [
+      ['OTEL_BSP_MAX_QUEUE_SIZE', '0'],
+      ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'many'],
+      ['OTEL_BSP_SCHEDULE_DELAY', '-5'],
+    ] as const) {
+      expect(() => batchingFromEnv({ [name]: value }), name).to.throw(name);
     }
   });
 

@@ -48,26 +48,41 @@ export interface RequestState {
   faultKind?: string;
 }
 
+export interface RequestSignals {
+  /** Undefined when traces are off. */
+  tracer: Tracer | undefined;
+  /** Undefined when metrics are off. */
+  metrics: ServerMetrics | undefined;
+  /** Undefined when per-request log lines are off. */
+  log: Logger | undefined;
+}
+
 /**
  * One server span, one duration observation, the in-flight gauge and one log
- * line per request. Attributes are set once, at the end, when the route and
- * status are known.
+ * line per request, each only when its signal is on. Attributes are set
+ * once, at the end, when the route and status are known.
  */
-export function instrumentRequests(tracer: Tracer, metrics: ServerMetrics, log: Logger): Middleware {
-  const inFlight = metrics.metrics.requestsInFlight;
+export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Middleware {
+  const inFlight = metrics?.inFlight;
+  // The headers the propagator reads (traceparent, tracestate): most requests
+  // carry none, and then there is nothing to parse.
+  const contextHeaders = tracer ? propagation.fields().map((field) => field.toLowerCase()) : [];
+  const parentOf = (headers: Record<string, unknown>) =>
+    contextHeaders.some((field) => headers[field] !== undefined)
+      ? propagation.extract(ROOT_CONTEXT, headers)
+      : ROOT_CONTEXT;
   return async (ctx, next) => {
     const started = performance.now();
-    inFlight.inc();
-    const parent = propagation.extract(ROOT_CONTEXT, ctx.headers);
-    const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER }, parent);
-    await context.with(trace.setSpan(parent, span), async () => {
-      try {
-        await next();
-      } finally {
-        const seconds = (performance.now() - started) / 1000;
-        const method = methodLabel(ctx.method);
-        const route = routeLabel(ctx);
-        const status = ctx.status;
+    if (inFlight) inFlight.requests++;
+    const parent = tracer ? parentOf(ctx.headers) : undefined;
+    const span = tracer?.startSpan(ctx.method, { kind: SpanKind.SERVER }, parent);
+    const finish = () => {
+      const seconds = (performance.now() - started) / 1000;
+      const method = methodLabel(ctx.method);
+      const route = routeLabel(ctx);
+      const status = ctx.status;
+      let traceId: string | undefined;
+      if (span) {
         const state = ctx.state as RequestState;
         const attributes: Attributes = {
           [ATTR_HTTP_REQUEST_METHOD]: method,
@@ -85,18 +100,35 @@ export function instrumentRequests(tracer: Tracer, metrics: ServerMetrics, log: 
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         // Read before end(): an ended span no longer records.
-        const traceId = span.isRecording() ? span.spanContext().traceId : undefined;
+        traceId = span.isRecording() ? span.spanContext().traceId : undefined;
         span.setAttributes(attributes);
         span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
         span.end();
+      }
+      if (metrics) {
         metrics.requestDuration.observe([method, route, String(status)], seconds, traceId);
-        inFlight.dec();
-        log.info('request', {
-          [LOG_FIELD.method]: method,
-          [LOG_FIELD.route]: route,
-          [LOG_FIELD.statusCode]: status,
-          [LOG_FIELD.durationMs]: Math.round(seconds * 1e4) / 10,
-        });
+        if (inFlight) inFlight.requests--;
+      }
+      log?.info('request', {
+        [LOG_FIELD.method]: method,
+        [LOG_FIELD.route]: route,
+        [LOG_FIELD.statusCode]: status,
+        [LOG_FIELD.durationMs]: Math.round(seconds * 1e4) / 10,
+      });
+    };
+    if (!span) {
+      try {
+        await next();
+      } finally {
+        finish();
+      }
+      return;
+    }
+    await context.with(trace.setSpan(parent ?? ROOT_CONTEXT, span), async () => {
+      try {
+        await next();
+      } finally {
+        finish();
       }
     });
   };

@@ -52,6 +52,11 @@ export async function readJsonBody(ctx: Context, limitBytes = BODY_LIMIT_BYTES):
     const length = ctx.get('Content-Length');
     raw = await getRawBody(ctx.req, { limit: limitBytes, ...(length ? { length } : {}) });
   } catch (error) {
+    // raw-body leaves the request paused on an error: let the rest of the
+    // body drain (discarded), or the keep-alive connection stalls and the
+    // next request on it never gets an answer. The server's requestTimeout
+    // bounds how long a client may keep sending.
+    ctx.req.resume();
     if ((error as { status?: number }).status === 413) {
       throw new HttpProblem(413, BODY_PROBLEM.tooLarge, `the body must be at most ${limitBytes} bytes`);
     }

@@ -9,7 +9,6 @@ import {
   SPAN_ATTRIBUTE,
   VALIDATION_LOG_FIELD,
 } from '@menagerie/telemetry';
-import { trace } from '@opentelemetry/api';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { HttpProblem } from '../http/errors.ts';
@@ -65,7 +64,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         if (error instanceof HttpProblem && bodyProblems.has(error.code)) {
           const issues = [{ field: '_body', reason: error.code }] as const;
           telemetry.validationFailed(issues);
-          if (telemetry.enabled) {
+          if (telemetry.logs) {
             log.warn('request body refused', {
               issues: [`_body:${error.code}`],
               ...validationLogFields(issues),
@@ -82,7 +81,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       });
       if (!result.ok) {
         telemetry.validationFailed(result.issues);
-        if (telemetry.enabled) {
+        if (telemetry.logs) {
           log.warn('animal rejected by validation', {
             species,
             issues: result.issues.map((i) => `${i.field}:${i.reason}`),
@@ -125,7 +124,6 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         );
       }
       outcome = 'stored';
-      telemetry.storeSize(store.size);
       ctx.status = 201;
       ctx.set('Location', `${ROUTE.animals}/${stored.id}`);
       ctx.body = stored;
@@ -133,12 +131,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       if (!(error instanceof HttpProblem)) outcome = 'failed';
       throw error;
     } finally {
-      const seconds = (performance.now() - started) / 1000;
-      if (telemetry.enabled) {
-        const span = trace.getActiveSpan();
-        const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
-        telemetry.registration(species, outcome, seconds, traceId);
-      }
+      telemetry.registration(species, outcome, (performance.now() - started) / 1000);
     }
   }
 
@@ -147,7 +140,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       'injected error',
       () => {
         telemetry.faultInjected(species, 'error');
-        if (telemetry.enabled) log.error('injected fault', { species, status_code: status, kind: 'error' });
+        if (telemetry.logs) log.error('injected fault', { species, status_code: status, kind: 'error' });
         return new HttpProblem(
           status,
           'injected_fault',
@@ -174,5 +167,14 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
     const animal = store.get(ctx.params.id ?? '');
     if (!animal) throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
     ctx.body = animal;
+  });
+
+  // Lets callers keep their own population bounded (the client retires its
+  // oldest animals), so a long-running demo never fills the store.
+  router.delete(ROUTE.animal, (ctx) => {
+    if (!store.remove(ctx.params.id ?? '')) {
+      throw new HttpProblem(404, 'animal_not_found', 'no animal has this id');
+    }
+    ctx.status = 204;
   });
 }

@@ -14,6 +14,13 @@ export const SERVER_ENV = {
   revision: 'MENAGERIE_REVISION',
 } as const;
 
+/**
+ * The signals TELEMETRY may list (comma-separated) to turn on only some of
+ * them; `on` (or unset) means all of them, `off` none.
+ */
+export const TELEMETRY_SIGNALS = ['metrics', 'traces', 'logs'] as const;
+export type TelemetrySignal = (typeof TELEMETRY_SIGNALS)[number];
+
 export const CLIENT_ENV = {
   serverUrl: 'SERVER_URL',
   rate: 'RATE',
@@ -22,6 +29,8 @@ export const CLIENT_ENV = {
   maxInFlight: 'MAX_IN_FLIGHT',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   scenarioWeights: 'SCENARIO_WEIGHTS',
+  /** Most animals the client keeps registered; over it, it retires (deletes) its oldest. */
+  populationLimit: 'POPULATION_LIMIT',
   telemetry: 'TELEMETRY',
   logLevel: 'LOG_LEVEL',
   version: 'MENAGERIE_VERSION',
@@ -35,4 +44,11 @@ export const OTEL_ENV = {
   resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
   sampler: 'OTEL_TRACES_SAMPLER',
   samplerArg: 'OTEL_TRACES_SAMPLER_ARG',
+} as const;
+
+/** The batch span processor's standard variables, which tracing reads itself (the SDK no longer does). */
+export const OTEL_BSP_ENV = {
+  maxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  maxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  scheduleDelay: 'OTEL_BSP_SCHEDULE_DELAY',
 } as const;
