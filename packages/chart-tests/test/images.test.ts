@@ -52,7 +52,7 @@ function deployCommand(appArg: string, out: string): string[] {
   expect(deploy, 'the Dockerfile deploys the app with pnpm deploy --prod /out').to.not.equal(undefined);
   return (deploy as string)
     .trim()
-    .replaceAll('${APP}', appArg)
+    .replace(/\$\{APP\}/g, appArg)
     .replaceAll('"', '')
     .replace(/\/out$/, out)
     .split(/\s+/);
