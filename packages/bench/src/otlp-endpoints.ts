@@ -1,5 +1,5 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import { createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net';
 import { OTLP } from '@menagerie/telemetry/contract';
 import { freePort } from './server-process.ts';
 
@@ -35,18 +35,7 @@ export async function startOtlpSink(): Promise<OtlpEndpoint> {
       res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, received, () => server.closeAllConnections());
 }
 
 /**
@@ -64,6 +53,17 @@ export async function startBlackHole(): Promise<OtlpEndpoint> {
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
+  return listenOnLoopback(server, received, () => {
+    for (const socket of sockets) socket.destroy();
+  });
+}
+
+/** Listens on a port the kernel picks; closing first drops the open connections, so close() cannot hang. */
+async function listenOnLoopback(
+  server: NetServer,
+  received: OtlpEndpoint['received'],
+  dropConnections: () => void,
+): Promise<OtlpEndpoint> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -72,7 +72,7 @@ export async function startBlackHole(): Promise<OtlpEndpoint> {
     received,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        dropConnections();
         server.close(() => resolve());
       }),
   };

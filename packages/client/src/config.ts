@@ -1,5 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { CLIENT, CLIENT_ENV, type LogLevel, parseLogLevel, SERVER } from '@menagerie/telemetry';
+import {
+  CLIENT,
+  CLIENT_ENV,
+  ConfigError,
+  type LogLevel,
+  logLevelEnv,
+  numberEnv,
+  onOffEnv,
+  packageVersion,
+  SERVER,
+} from '@menagerie/telemetry';
 import { DEFAULT_SCENARIO_WEIGHTS, isScenario, type ScenarioWeights } from './scenarios.ts';
 
 export interface ClientConfig {
@@ -30,37 +39,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
  */
 export const DEFAULT_POPULATION_LIMIT = 5000;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-function numberEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  rule: { min: number; max: number; integer?: boolean },
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  const kind = rule.integer ? 'an integer' : 'a number';
-  if (
-    !Number.isFinite(value) ||
-    (rule.integer && !Number.isInteger(value)) ||
-    value < rule.min ||
-    value > rule.max
-  ) {
-    throw new ConfigError(`${name}="${raw}" must be ${kind} from ${rule.min} to ${rule.max}`);
-  }
-  return value;
-}
+export { ConfigError };
 
 /** SCENARIO_WEIGHTS: a JSON object of scenario name to weight; the named scenarios replace the defaults' weights. */
 export function parseWeights(raw: string | undefined): ScenarioWeights {
@@ -101,18 +80,6 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Clien
     throw new ConfigError(`${E.serverUrl}="${serverUrl}" must be an http or https URL`);
   }
   const duration = env[E.duration]?.trim();
-  const onOff = (name: string) => {
-    const value = env[name]?.trim().toLowerCase();
-    if (value === undefined || value === '' || value === 'on') return true;
-    if (value === 'off') return false;
-    throw new ConfigError(`${name}="${env[name]}" must be "on" or "off"`);
-  };
-  let logLevel: LogLevel;
-  try {
-    logLevel = parseLogLevel(env[E.logLevel]);
-  } catch (error) {
-    throw new ConfigError(`${E.logLevel}: ${(error as Error).message}`);
-  }
   return {
     serverUrl: serverUrl.replace(/\/+$/, ''),
     rate: numberEnv(env, E.rate, DEFAULT_RATE, { min: 0.01, max: 10_000 }),
@@ -130,9 +97,9 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Clien
       max: 1_000_000,
       integer: true,
     }),
-    telemetry: onOff(E.telemetry),
-    logLevel,
-    version: env[E.version]?.trim() || packageVersion(),
+    telemetry: onOffEnv(env, E.telemetry),
+    logLevel: logLevelEnv(env, E.logLevel),
+    version: env[E.version]?.trim() || packageVersion(new URL('../package.json', import.meta.url)),
     revision: env[E.revision]?.trim() || 'unknown',
   };
 }

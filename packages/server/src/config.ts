@@ -1,12 +1,17 @@
-import { readFileSync } from 'node:fs';
 import {
+  ConfigError,
   type LogLevel,
-  parseLogLevel,
+  logLevelEnv,
+  numberEnv,
+  onOffEnv,
+  packageVersion,
   SERVER,
   SERVER_ENV,
   TELEMETRY_SIGNALS,
   type TelemetrySignal,
 } from '@menagerie/telemetry';
+
+export { ConfigError };
 
 /** Which telemetry signals the server produces (TELEMETRY). */
 export type TelemetrySignals = Readonly<Record<TelemetrySignal, boolean>>;
@@ -33,22 +38,8 @@ export const DEFAULT_STORE_CAPACITY = 100_000;
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
 /** The version in this package's package.json (dist/ and src/ are both one level down). */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
-  const value = env[name]?.trim().toLowerCase();
-  if (value === undefined || value === '' || value === 'on') return true;
-  if (value === 'off') return false;
-  throw new ConfigError(`${name}="${env[name]}" must be "on" or "off"`);
+export function serverVersion(): string {
+  return packageVersion(new URL('../package.json', import.meta.url));
 }
 
 /**
@@ -80,41 +71,25 @@ export function describeSignals(signals: TelemetrySignals): string {
   return on.length === 0 ? 'off' : on.join(',');
 }
 
-export function integerEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < range.min || value > range.max) {
-    throw new ConfigError(`${name}="${raw}" must be an integer from ${range.min} to ${range.max}`);
-  }
-  return value;
-}
-
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const E = SERVER_ENV;
-  let logLevel: LogLevel;
-  try {
-    logLevel = parseLogLevel(env[E.logLevel]);
-  } catch (error) {
-    throw new ConfigError(`${E.logLevel}: ${(error as Error).message}`);
-  }
   return {
-    port: integerEnv(env, E.port, SERVER.port, { min: 0, max: 65535 }),
-    faults: onOff(env, E.faults),
+    port: numberEnv(env, E.port, SERVER.port, { min: 0, max: 65535, integer: true }),
+    faults: onOffEnv(env, E.faults),
     telemetry: telemetrySignals(env, E.telemetry),
-    logLevel,
+    logLevel: logLevelEnv(env, E.logLevel),
     behaviourProfilePath: env[E.behaviourProfile]?.trim() || undefined,
-    storeCapacity: integerEnv(env, E.storeCapacity, DEFAULT_STORE_CAPACITY, { min: 1, max: 10_000_000 }),
-    shutdownGraceSeconds: integerEnv(env, E.shutdownGraceSeconds, DEFAULT_SHUTDOWN_GRACE_SECONDS, {
+    storeCapacity: numberEnv(env, E.storeCapacity, DEFAULT_STORE_CAPACITY, {
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+    }),
+    shutdownGraceSeconds: numberEnv(env, E.shutdownGraceSeconds, DEFAULT_SHUTDOWN_GRACE_SECONDS, {
       min: 0,
       max: 3600,
+      integer: true,
     }),
-    version: env[E.version]?.trim() || packageVersion(),
+    version: env[E.version]?.trim() || serverVersion(),
     revision: env[E.revision]?.trim() || 'unknown',
   };
 }

@@ -6,8 +6,8 @@ import {
   DEFAULT_STORE_CAPACITY,
   describeSignals,
   NO_SIGNALS,
-  packageVersion,
   serverConfigFromEnv,
+  serverVersion,
 } from '../src/index.ts';
 
 describe('server configuration', () => {
@@ -20,7 +20,7 @@ describe('server configuration', () => {
       logLevel: 'info',
       behaviourProfilePath: undefined,
       storeCapacity: DEFAULT_STORE_CAPACITY,
-      version: packageVersion(),
+      version: serverVersion(),
       revision: 'unknown',
     });
     expect(DEFAULT_STORE_CAPACITY).to.equal(100_000);

@@ -4,4 +4,5 @@ export * from './contract/index.ts';
 export * from './line-batch-transport.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './settings.ts';
 export * from './tracing.ts';

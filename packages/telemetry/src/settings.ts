@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { LogLevel } from './contract/index.ts';
+import { parseLogLevel } from './logger.ts';
+
+/**
+ * Reading the services' settings from their environment, shared so the
+ * server and the client accept the same spellings and refuse bad values
+ * with the same messages.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Unset or empty means `fallback`; anything else must be in range (integers: digits only, no exponent or sign). */
+export function numberEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  rule: { min: number; max: number; integer?: boolean },
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const wellFormed = rule.integer ? /^\d+$/.test(raw) && Number.isSafeInteger(value) : Number.isFinite(value);
+  if (!wellFormed || value < rule.min || value > rule.max) {
+    const kind = rule.integer ? 'an integer' : 'a number';
+    throw new ConfigError(`${name}="${raw}" must be ${kind} from ${rule.min} to ${rule.max}`);
+  }
+  return value;
+}
+
+/** Unset, empty or `on` is true; `off` is false; nothing else is accepted. */
+export function onOffEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(`${name}="${env[name]}" must be "on" or "off"`);
+}
+
+export function logLevelEnv(env: NodeJS.ProcessEnv, name: string): LogLevel {
+  try {
+    return parseLogLevel(env[name]);
+  } catch (error) {
+    throw new ConfigError(`${name}: ${(error as Error).message}`);
+  }
+}
+
+/** The version in the package.json found at `packageJsonUrl`. */
+export function packageVersion(packageJsonUrl: URL): string {
+  const pkg = JSON.parse(readFileSync(packageJsonUrl, 'utf8')) as { version: string };
+  return pkg.version;
+}
