@@ -8,9 +8,5 @@ source "$(dirname "$0")/lib/toolchain.sh"
 cd "$MENAGERIE_ROOT"
 ensure_debian_packages prometheus=prometheus prometheus-alertmanager=prometheus-alertmanager \
   prometheus-blackbox-exporter=prometheus-blackbox-exporter chromium=chromium optipng=optipng
-ensure_node
-ensure_pnpm
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
-pnpm install --frozen-lockfile || die "pnpm install failed"
-pnpm exec turbo run build --filter=@menagerie/local-stack... --output-logs=errors-only || die "build failed"
+build_package @menagerie/local-stack
 exec node packages/local-stack/dist/screenshots.js

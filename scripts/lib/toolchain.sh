@@ -74,3 +74,13 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
+
+# build_package NAME: installs the workspace (Node and pnpm first) and builds
+# the package NAME with what it depends on.
+build_package() {
+  ensure_node
+  ensure_pnpm
+  export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+  (cd "$MENAGERIE_ROOT" && pnpm install --frozen-lockfile) || die "pnpm install failed"
+  (cd "$MENAGERIE_ROOT" && pnpm exec turbo run build --filter="$1..." --output-logs=errors-only) || die "building $1 failed"
+}
