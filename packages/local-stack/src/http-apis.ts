@@ -74,6 +74,15 @@ export interface PrometheusApi {
   labelValues(label: string, match: string): Promise<string[]>;
 }
 
+/** Prometheus and Alertmanager both answer 200 on /-/ready once they serve; anything else, or no answer in 2 s, is not ready. */
+async function isReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 export function prometheusApi(url: string): PrometheusApi {
   const data = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const body = await call<{ status: string; data: T; error?: string }>(`${url}${path}`, init);
@@ -82,13 +91,7 @@ export function prometheusApi(url: string): PrometheusApi {
   };
   return {
     url,
-    ready: async () => {
-      try {
-        return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok;
-      } catch {
-        return false;
-      }
-    },
+    ready: () => isReady(url),
     query: (expr, time) =>
       data('/api/v1/query', form({ query: expr, ...(time === undefined ? {} : { time: String(time) }) })),
     queryRange: (expr, start, end, step) =>
@@ -116,13 +119,7 @@ export interface AlertmanagerApi {
 export function alertmanagerApi(url: string): AlertmanagerApi {
   return {
     url,
-    ready: async () => {
-      try {
-        return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok;
-      } catch {
-        return false;
-      }
-    },
+    ready: () => isReady(url),
     alerts: () => call(`${url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`),
   };
 }
