@@ -24,11 +24,11 @@ fi
 
 if $remove_images; then
   command -v docker >/dev/null || die "docker is not installed: cannot remove the images"
+  # Every tag kind-up.sh built (one per revision it deployed).
   for chart in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
-    image="$chart:$(chart_app_version "$MENAGERIE_ROOT/charts/$chart")"
-    if docker image inspect "$image" >/dev/null 2>&1; then
+    for image in $(docker image ls "$chart" --format '{{.Repository}}:{{.Tag}}'); do
       docker image rm "$image" >/dev/null && log "removed image $image"
-    fi
+    done
   done
 fi
 log "done"

@@ -3,9 +3,11 @@
 # Menagerie and its whole observability stack on a local kind cluster:
 #   1. checks every prerequisite and says exactly what is missing;
 #   2. creates the kind cluster (deploy/kind/cluster.yaml), or reuses it;
-#   3. builds the server and client images and loads them into kind;
+#   3. builds the server and client images, tagged with the git revision
+#      (image_tag), and loads them into kind;
 #   4. `helmfile apply` with the environment in $MENAGERIE_ENV (default:
-#      default), printing progress while the releases come up;
+#      default) and that image tag, printing progress while the releases
+#      come up;
 #   5. runs `helm test` and prints the URLs and the Grafana login.
 # Non-interactive: it never prompts. With CI=true it installs the helm-diff
 # plugin itself and prints no password.
@@ -48,6 +50,11 @@ fi
 
 if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
   missing+=("the Docker daemon is not answering (docker info failed): start Docker Desktop or the docker service")
+elif command -v docker >/dev/null; then
+  docker_memory=$(docker info --format '{{.MemTotal}}' 2>/dev/null || echo 0)
+  if [ "${docker_memory:-0}" -lt $((MENAGERIE_MIN_DOCKER_MEMORY_GIB * 1024 * 1024 * 1024 - 256 * 1024 * 1024)) ]; then
+    missing+=("Docker has $((${docker_memory:-0} / 1024 / 1024)) MiB of memory; the stack's requests and kind need ${MENAGERIE_MIN_DOCKER_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources > Memory)")
+  fi
 fi
 if command -v kind >/dev/null; then
   kind_version=$(first_version "$(kind version 2>/dev/null)")
@@ -92,19 +99,26 @@ fi
 kubectl config use-context "$MENAGERIE_KUBE_CONTEXT" >/dev/null
 
 # ----------------------------------------------------------------- images ---
+# Through an image archive rather than `kind load docker-image`, which fails
+# with Docker's containerd image store (the default in recent Docker Desktop).
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+tag=$(image_tag)
+archive_dir=$(mktemp -d -t menagerie-images.XXXXXX)
 for app in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
-  image="$app:$(chart_app_version "charts/$app")"
-  step "building $image (revision $revision) [$(elapsed)]"
+  image="$app:$tag"
+  step "building $image [$(elapsed)]"
   docker build --build-arg "APP=${app#menagerie-}" --build-arg "MENAGERIE_REVISION=$revision" \
     --tag "$image" .
-  kind load docker-image --name "$MENAGERIE_CLUSTER" "$image"
+  docker save --output "$archive_dir/$app.tar" "$image"
+  kind load image-archive --name "$MENAGERIE_CLUSTER" "$archive_dir/$app.tar"
 done
+rm -rf "$archive_dir"
 
 # --------------------------------------------------------------- releases ---
 step "helmfile -e $environment apply [$(elapsed)]"
 apply_log=$(mktemp -t menagerie-helmfile.XXXXXX)
-helmfile --environment "$environment" --kube-context "$MENAGERIE_KUBE_CONTEXT" apply --suppress-diff \
+helmfile --environment "$environment" --kube-context "$MENAGERIE_KUBE_CONTEXT" \
+  --state-values-set "imageTag=$tag" apply --suppress-diff \
   >"$apply_log" 2>&1 &
 apply_pid=$!
 trap 'kill "$apply_pid" 2>/dev/null || true' INT TERM

@@ -18,7 +18,28 @@ GRAFANA_HOST_URL=http://localhost:3000
 PROMETHEUS_HOST_URL=http://localhost:9090
 ALERTMANAGER_HOST_URL=http://localhost:9093
 
-# chart_app_version CHART_DIR: the chart's appVersion (the image tag the chart defaults to).
-chart_app_version() {
-  sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$1/Chart.yaml"
+# Docker memory kind-up.sh asks for before it starts: the stack's requests
+# (2.48 GiB with Alloy, the larger collector; packages/chart-tests adds them up
+# from the rendered objects and checks this figure covers them) plus about
+# 1 GiB for kind's own control plane, rounded up.
+MENAGERIE_MIN_DOCKER_MEMORY_GIB=4
+
+# image_tag: the tag kind-up.sh builds, loads and deploys: the commit, plus
+# -dirty-<digest of the uncommitted changes> when the work tree differs from
+# it. A code change always gives a new tag, so the pods roll even with
+# imagePullPolicy IfNotPresent; the same tree gives the same tag.
+image_tag() {
+  local revision changes
+  revision=$(git -C "$MENAGERIE_ROOT" rev-parse --short=12 HEAD 2>/dev/null) || revision=untracked
+  changes=$({
+    git -C "$MENAGERIE_ROOT" diff HEAD 2>/dev/null
+    git -C "$MENAGERIE_ROOT" ls-files --others --exclude-standard -z 2>/dev/null |
+      (cd "$MENAGERIE_ROOT" && xargs -0 -r sha256sum)
+  } | sha256sum | cut -c1-8)
+  if [ "$revision" != untracked ] && git -C "$MENAGERIE_ROOT" diff --quiet HEAD 2>/dev/null &&
+    [ -z "$(git -C "$MENAGERIE_ROOT" ls-files --others --exclude-standard 2>/dev/null)" ]; then
+    echo "$revision"
+  else
+    echo "$revision-dirty-$changes"
+  fi
 }

@@ -13,6 +13,7 @@ export interface HelmfileRelease {
   readonly chart: string;
   readonly version?: string;
   readonly needs?: readonly string[];
+  readonly disableValidationOnInstall?: boolean;
   readonly values?: readonly (string | Values)[];
   readonly hooks?: readonly { events: string[]; command: string; args?: string[] }[];
 }
@@ -54,6 +55,8 @@ export function stateValues(helmfile: Helmfile, environment: string): Values {
   return values;
 }
 
+const END_MARK = '# end of the rendered values template';
+
 /**
  * Renders a helmfile values template (*.gotmpl) with the state values as
  * `.Values`, using helm's Go template engine (the same text/template with
@@ -64,10 +67,12 @@ export async function renderGotmpl(file: string, state: Values): Promise<string>
   mkdirSync(path.join(chart, 'templates'), { recursive: true });
   writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: render\nversion: 0.0.0\n');
   writeFileSync(path.join(chart, 'values.yaml'), JSON.stringify(state));
-  writeFileSync(path.join(chart, 'templates', 'out.yaml'), readFileSync(file, 'utf8'));
+  // A closing comment keeps a template that renders nothing from vanishing
+  // from helm's output (--show-only fails on an empty template).
+  writeFileSync(path.join(chart, 'templates', 'out.yaml'), `${readFileSync(file, 'utf8')}\n${END_MARK}\n`);
   const result = await helm(['template', 'render', chart, '--show-only', 'templates/out.yaml']);
   if (!result.ok) throw new Error(`${path.basename(file)} does not render:\n${result.stderr}`);
-  return result.stdout.replace(/^---\n# Source: [^\n]*\n/, '');
+  return result.stdout.replace(/^---\n# Source: [^\n]*\n/, '').replace(`\n${END_MARK}\n`, '\n');
 }
 
 /**

@@ -228,7 +228,7 @@ for (const app of APPS) {
       expect(policy.spec.policyTypes).to.deep.equal(['Ingress']);
       expect(policy.spec.ingress).to.have.length(1);
       const [rule] = policy.spec.ingress;
-      expect(rule.ports).to.deep.equal([{ port: portName, protocol: 'TCP' }]);
+      expect(rule.ports).to.deep.equal([{ port, protocol: 'TCP' }]);
       for (const peer of rule.from) {
         expect(peer, 'peers are pod selectors in the namespace').to.have.keys('podSelector');
         expect(Object.keys(peer.podSelector.matchLabels).length).to.be.greaterThan(0);

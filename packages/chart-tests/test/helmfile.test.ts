@@ -48,6 +48,18 @@ describe('helmfile.yaml', () => {
     expect(kps).to.deep.equal({ enabled: false });
   });
 
+  it('diffs a first install without server-side validation where the release renders custom resources of the CRD release', async () => {
+    // helm-diff renders with a server-side dry run before the CRD release is synced:
+    // kinds whose CRDs do not exist yet fail the very first `helmfile apply`.
+    const valuesFiles = await releaseValuesFiles(helmfile, umbrella, 'default');
+    const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
+    const customKinds = objects.filter((object) => object.apiVersion.startsWith('monitoring.coreos.com/'));
+    expect(customKinds.map((object) => object.kind)).to.include.members(['ServiceMonitor', 'PrometheusRule']);
+    expect(umbrella.disableValidationOnInstall).to.equal(true);
+    const crds = helmfile.releases.find((release) => release.name === CRDS_RELEASE);
+    expect(crds?.disableValidationOnInstall ?? false).to.equal(false);
+  });
+
   it('knows a repository for every remote chart, at the URL Chart.yaml locks', () => {
     const repositories = new Map(
       helmfile.repositories.map((repository) => [repository.name, repository.url]),
@@ -129,6 +141,34 @@ describe('helmfile.yaml', () => {
     });
     expect(message).to.include('logCollector must be promtail or alloy');
   });
+
+  it('tags both app images with the state value imageTag, and leaves the appVersion when it is empty', async () => {
+    const file = path.join(REPO_ROOT, 'deploy/helmfile/values/images.yaml.gotmpl');
+    expect(umbrella.values).to.include('deploy/helmfile/values/images.yaml.gotmpl');
+    expect(parse(await renderGotmpl(file, { imageTag: '0123456789ab-dirty-cafe0123' }))).to.deep.equal({
+      'menagerie-server': { image: { tag: '0123456789ab-dirty-cafe0123' } },
+      'menagerie-client': { image: { tag: '0123456789ab-dirty-cafe0123' } },
+    });
+    expect(parse(await renderGotmpl(file, { imageTag: '' }))).to.equal(null);
+    for (const environment of Object.keys(helmfile.environments)) {
+      expect(stateValues(helmfile, environment), environment).to.have.property('imageTag', '');
+    }
+  });
+
+  for (const environment of ['default', 'ci', 'alloy']) {
+    it(`states in docs/deploy.md the retention the ${environment} environment really has`, async () => {
+      const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, environment));
+      const retention = {
+        metrics: valueAt(values, ['kube-prometheus-stack', 'prometheus', 'prometheusSpec', 'retention']),
+        logs: valueAt(values, ['loki', 'loki', 'limits_config', 'retention_period']),
+        traces: valueAt(values, ['tempo', 'tempo', 'retention']),
+      };
+      const docs = readFileSync(path.join(REPO_ROOT, 'docs/deploy.md'), 'utf8');
+      const row = docs.split('\n').find((line) => line.startsWith(`| \`${environment}\``)) ?? '';
+      expect(row).to.include(`retention: metrics ${retention.metrics}, logs ${retention.logs}`);
+      expect(row).to.include(`traces ${retention.traces}`);
+    });
+  }
 
   it("applies the ci environment's own chart values", async () => {
     const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'ci'));

@@ -50,6 +50,10 @@ describe('resource requests of the whole stack', () => {
       expect(total.cpuMillis).to.be.at.most(BUDGET.cpuMillis);
       expect(total.memoryBytes).to.be.at.most(BUDGET.memoryBytes);
       const docs = readFileSync(path.join(REPO_ROOT, 'docs/deploy.md'), 'utf8');
+      // kind-up.sh asks Docker for the requests plus about 1 GiB for kind's own control plane.
+      const stack = readFileSync(path.join(REPO_ROOT, 'scripts/lib/stack.sh'), 'utf8');
+      const dockerGib = Number(/^MENAGERIE_MIN_DOCKER_MEMORY_GIB=(\d+)\b/m.exec(stack)?.[1]);
+      expect(dockerGib * 2 ** 30).to.be.at.least(total.memoryBytes + 2 ** 30);
       expect(docs, `docs/deploy.md must state "${environment}: ${formatRequests(total)}"`).to.include(
         `\`${environment}\`: ${formatRequests(total)}`,
       );

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/telemetry/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { REPO_ROOT, readChart, SERVER_CHART_DIR, UMBRELLA_DIR } from '../src/charts.ts';
+import { makeTempDir, REPO_ROOT, UMBRELLA_DIR } from '../src/charts.ts';
 import { readValues, valueAt } from '../src/values.ts';
 import { sandbox } from './support/sandbox.ts';
 
@@ -46,7 +46,7 @@ describe('deploy scripts', () => {
     ];
     const { stdout } = await execFileAsync('bash', [
       '-c',
-      `source "${script('lib/stack.sh')}"; printf '%s\\n' ${names.map((n) => `"$${n}"`).join(' ')}; chart_app_version "${SERVER_CHART_DIR}"`,
+      `source "${script('lib/stack.sh')}"; printf '%s\\n' ${names.map((n) => `"$${n}"`).join(' ')}`,
     ]);
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
     const cluster = parse(readFileSync(path.join(REPO_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
@@ -74,7 +74,6 @@ describe('deploy scripts', () => {
       PROMETHEUS_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'prometheus', 'service', 'nodePort']))}`,
       ALERTMANAGER_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'alertmanager', 'service', 'nodePort']))}`,
     });
-    expect(stdout.split('\n')[names.length]).to.equal(readChart(SERVER_CHART_DIR).appVersion);
   });
 });
 
@@ -109,6 +108,98 @@ describe('scripts/kind-up.sh', () => {
     expect(
       box.calls().filter((call) => /^(kind create|docker build|helmfile .*apply)/.test(call)),
     ).to.deep.equal([]);
+  });
+
+  it('refuses a Docker with less memory than the stack needs', async () => {
+    const box = sandbox({
+      docker: '[ "$1" = info ] && [ "$2" = --format ] && echo 2147483648; exit 0',
+      kind: 'echo "kind v0.31.0 go1.25 linux/amd64"',
+      kubectl: 'exit 0',
+      helm: '[ "$1" = version ] && echo "v4.1.4+gabc"; [ "$1" = plugin ] && printf "diff\\t3.15.11\\n"; exit 0',
+      helmfile: 'echo "helmfile version 1.8.0"',
+    });
+    const { code, output } = await box.run(script('kind-up.sh'));
+    expect(code).to.not.equal(0);
+    expect(output).to.include('Docker has 2048 MiB of memory');
+    expect(box.calls().filter((call) => /^(kind create|docker build)/.test(call))).to.deep.equal([]);
+  });
+
+  it('builds, loads and deploys the images under the tag of the current revision', async () => {
+    const box = sandbox(
+      {
+        docker: '[ "$1" = info ] && [ "$2" = --format ] && echo 8589934592; exit 0',
+        kind: '[ "$1" = version ] && echo "kind v0.31.0 go1.25 linux/amd64"; exit 0',
+        kubectl: 'exit 0',
+        helm: '[ "$1" = version ] && echo "v4.1.4+gabc"; [ "$1" = plugin ] && printf "diff\\t3.15.11\\n"; exit 0',
+        helmfile: '[ "$1" = --version ] && echo "helmfile version 1.8.0"; exit 0',
+      },
+      ['git', 'sha256sum', 'xargs', 'cut'],
+    );
+    const { code, output } = await box.run(script('kind-up.sh'), [], { CI: 'true' });
+    expect(code, output).to.equal(0);
+    const calls = box.calls();
+    // The tag image_tag gives (its own test covers clean and dirty trees), the same everywhere.
+    const head = (
+      await execFileAsync('git', ['-C', REPO_ROOT, 'rev-parse', '--short=12', 'HEAD'])
+    ).stdout.trim();
+    const tag = / --tag menagerie-server:(\S+) /.exec(
+      calls.find((call) => call.startsWith('docker build')) ?? '',
+    )?.[1];
+    expect(tag).to.match(new RegExp(`^${head}(-dirty-[0-9a-f]{8})?$`));
+    for (const app of [SERVER.name, CLIENT.name]) {
+      expect(
+        calls.some((call) => call.startsWith('docker build') && call.includes(`--tag ${app}:${tag} `)),
+      ).to.equal(true);
+      expect(
+        calls.some((call) => call.startsWith('docker save') && call.endsWith(` ${app}:${tag}`)),
+      ).to.equal(true);
+      expect(
+        calls.some(
+          (call) => /^kind load image-archive --name menagerie \S+\.tar$/.test(call) && call.includes(app),
+        ),
+      ).to.equal(true);
+    }
+    expect(calls.filter((call) => call.startsWith('helmfile') && call.includes(' apply'))).to.deep.equal([
+      `helmfile --environment default --kube-context kind-menagerie --state-values-set imageTag=${tag} apply --suppress-diff`,
+    ]);
+  });
+});
+
+describe('image_tag (scripts/lib/stack.sh)', () => {
+  /** A throwaway git repository with the scripts in it, so image_tag sees its own work tree. */
+  async function repository() {
+    const root = makeTempDir('image-tag');
+    mkdirSync(path.join(root, 'scripts/lib'), { recursive: true });
+    copyFileSync(script('lib/stack.sh'), path.join(root, 'scripts/lib/stack.sh'));
+    writeFileSync(path.join(root, 'app.ts'), 'one\n');
+    const git = (...args: string[]) => execFileAsync('git', ['-C', root, ...args]);
+    await git('init', '-q');
+    await git('add', '.');
+    await git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'first');
+    const tag = async () =>
+      (
+        await execFileAsync('bash', [
+          '-c',
+          `MENAGERIE_ROOT="${root}"; source "${root}/scripts/lib/stack.sh"; image_tag`,
+        ])
+      ).stdout.trim();
+    const head = (await git('rev-parse', '--short=12', 'HEAD')).stdout.trim();
+    return { root, tag, head };
+  }
+
+  it('is the commit on a clean tree, and a new -dirty tag for every different change', async () => {
+    const { root, tag, head } = await repository();
+    expect(await tag()).to.equal(head);
+    writeFileSync(path.join(root, 'app.ts'), 'two\n');
+    const edited = await tag();
+    expect(edited).to.match(new RegExp(`^${head}-dirty-[0-9a-f]{8}$`));
+    expect(await tag()).to.equal(edited);
+    writeFileSync(path.join(root, 'app.ts'), 'three\n');
+    expect(await tag()).to.not.equal(edited);
+    writeFileSync(path.join(root, 'app.ts'), 'one\n');
+    expect(await tag()).to.equal(head);
+    writeFileSync(path.join(root, 'new.ts'), 'untracked\n');
+    expect(await tag()).to.match(new RegExp(`^${head}-dirty-[0-9a-f]{8}$`));
   });
 });
 

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -26,6 +28,16 @@ import { envValue, findObject, type K8sObject, ofKind, podSpecOf, selects } from
 import { readValues, valueAt } from '../src/values.ts';
 import { alloyPushUrls, provisionedDatasources, serviceTarget } from '../src/wiring.ts';
 import { allSchemaProblems, decodeBase64, render } from './support/render.ts';
+import { runTestPodScript } from './support/test-pod.ts';
+
+/** A loopback port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 const execFileAsync = promisify(execFile);
 const KPS = 'kube-prometheus-stack';
@@ -190,8 +202,14 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
       expect(datasource?.isDefault, uid).to.equal(uid === DATASOURCE_UID.prometheus);
     }
     const configMap = findObject(objects, 'ConfigMap', 'menagerie-grafana-datasources');
-    const sidecar = at('grafana', 'sidecar', 'datasources') as { label: string; labelValue: string };
+    const sidecar = at('grafana', 'sidecar', 'datasources') as {
+      label: string;
+      labelValue: string;
+      initDatasources: boolean;
+    };
     expect(configMap.metadata.labels?.[sidecar.label]).to.equal(sidecar.labelValue);
+    // Written by an init container before Grafana starts, not only through the reload API.
+    expect(sidecar.initDatasources).to.equal(true);
   });
 
   it('cross-links the datasources: exemplars and log lines to traces, traces to logs, metrics and the service map', () => {
@@ -303,6 +321,24 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(targets).to.include.members(streamLabels);
   });
 
+  it('runs Alloy as a non-root user under the restricted profile, its storage path on a writable volume', () => {
+    // The upstream image sets no user and the chart's default contexts are empty.
+    const pod = at('alloy', 'global', 'podSecurityContext') as Record<string, unknown>;
+    expect(pod).to.deep.include({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.runAsUser).to.be.a('number').greaterThan(0);
+    expect(at('alloy', 'alloy', 'securityContext')).to.deep.equal({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    const storagePath = at('alloy', 'alloy', 'storagePath');
+    const mounts = at('alloy', 'alloy', 'mounts', 'extra') as { name: string; mountPath: string }[];
+    const volumes = at('alloy', 'controller', 'volumes', 'extra') as { name: string; emptyDir?: object }[];
+    const mount = mounts.find((each) => each.mountPath === storagePath);
+    expect(mount, `a volume mounted at ${storagePath}`).to.not.equal(undefined);
+    expect(volumes.find((volume) => volume.name === mount?.name)?.emptyDir).to.not.equal(undefined);
+  });
+
   it('renders exactly one log collector and refuses both or neither', async () => {
     expect(at('promtail', 'enabled')).to.equal(true);
     expect(at('alloy', 'enabled')).to.equal(false);
@@ -375,6 +411,27 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(container.image).to.equal(
       podSpecOf(findObject(objects, 'Deployment', SERVER.name)).containers[0].image,
     );
+  });
+
+  it('keeps asking Prometheus through refused connections until it answers, and fails at the deadline', async () => {
+    const pod = findObject(objects, 'Pod', 'menagerie-test-metrics-scraped');
+    const answer = JSON.stringify({ status: 'success', data: { result: [{ value: [0, '1'] }] } });
+    const prometheus = createServer((_request, response) => response.end(answer));
+    const port = await freePort();
+    const fast = { PROMETHEUS_URL: `http://127.0.0.1:${port}`, RETRY_SECONDS: '0.2' };
+    // Nothing listens for the first second: the script must wait, not fail.
+    const late = setTimeout(() => prometheus.listen(port, '127.0.0.1'), 1_000);
+    try {
+      const run = await runTestPodScript(pod, { ...fast, DEADLINE_SECONDS: '30' });
+      expect(run.code, run.output).to.equal(0);
+      expect(run.output).to.include('ECONNREFUSED').and.include(`up{job="${SERVER.name}"} = 1`);
+    } finally {
+      clearTimeout(late);
+      prometheus.close();
+    }
+    const never = await runTestPodScript(pod, { ...fast, DEADLINE_SECONDS: '1' });
+    expect(never.code).to.not.equal(0);
+    expect(never.output).to.match(/is "unanswered \(ECONNREFUSED\)", not 1/);
   });
 
   it('tells the user in NOTES.txt how to reach Grafana, Prometheus, Alertmanager and the app', async () => {
