@@ -19,7 +19,7 @@ PROMETHEUS_HOST_URL=http://localhost:9090
 ALERTMANAGER_HOST_URL=http://localhost:9093
 
 # Docker memory kind-up.sh asks for before it starts: the stack's requests
-# (2.48 GiB with Alloy, the larger collector; packages/chart-tests adds them up
+# (2.42 GiB with Alloy, the larger collector; packages/chart-tests adds them up
 # from the rendered objects and checks this figure covers them) plus about
 # 1 GiB for kind's own control plane, rounded up.
 MENAGERIE_MIN_DOCKER_MEMORY_GIB=4

@@ -75,9 +75,14 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     count: one,
   },
   {
+    // With initDatasources the chart runs it as an init container instead,
+    // which finishes before Grafana starts and so adds nothing to the pod's
+    // requests (smaller than the containers' sum).
     component: 'grafana datasources sidecar',
     resources: ['grafana', 'sidecar', 'resources'],
-    runs: enabled(['grafana', 'sidecar', 'datasources', 'enabled']),
+    runs: (values) =>
+      enabled(['grafana', 'sidecar', 'datasources', 'enabled'])(values) &&
+      !enabled(['grafana', 'sidecar', 'datasources', 'initDatasources'])(values),
     count: one,
   },
   {
