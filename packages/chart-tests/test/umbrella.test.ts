@@ -339,6 +339,15 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(volumes.find((volume) => volume.name === mount?.name)?.emptyDir).to.not.equal(undefined);
   });
 
+  it("keeps Loki's single replica from giving up before its memberlist Service lists it, in its own ring", () => {
+    // Merged over the chart's defaults (abort true, 10 retries) by helm.
+    expect(at('loki', 'loki', 'extraMemberlistConfig')).to.deep.equal({
+      cluster_label: 'loki',
+      abort_if_cluster_join_fails: false,
+    });
+    expect(at('loki', 'singleBinary', 'replicas')).to.equal(1);
+  });
+
   it('renders exactly one log collector and refuses both or neither', async () => {
     expect(at('promtail', 'enabled')).to.equal(true);
     expect(at('alloy', 'enabled')).to.equal(false);

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '@menagerie/monitoring';
 import { prometheusUiBase } from './http-apis.ts';
+import { UPSTREAM_CHARTS_ENV } from './observability/programs.ts';
 import { PrerequisiteError } from './prerequisites.ts';
 import { INTERACTIVE_RHYTHM, LOCAL_ENV, portsFromEnv, SettingsError } from './settings.ts';
 import { type StackUrls, startLocalStack } from './stack.ts';
@@ -27,6 +28,10 @@ async function main(): Promise<number> {
       ports: portsFromEnv(),
       dir,
       rhythm: INTERACTIVE_RHYTHM,
+      observability: {
+        environment: 'default',
+        ...(process.env[UPSTREAM_CHARTS_ENV] ? { upstreamDir: process.env[UPSTREAM_CHARTS_ENV] } : {}),
+      },
       ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
         ? { otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT }
         : {}),
@@ -48,6 +53,18 @@ async function main(): Promise<number> {
   // Debian's Alertmanager has no web UI: its API and amtool show the alerts.
   console.log(`  ${'Alertmanager API'.padEnd(18)} ${stack.urls.alertmanager}/api/v2/alerts`);
   console.log(`  ${''.padEnd(18)} amtool --alertmanager.url=${stack.urls.alertmanager} alert query`);
+  const lgtm = stack.observability;
+  if (lgtm?.urls.grafana) {
+    console.log(
+      `  ${'Grafana'.padEnd(18)} ${lgtm.urls.grafana}  login: ${lgtm.grafanaLogin?.user} / ${lgtm.grafanaLogin?.password}`,
+    );
+    console.log(
+      `  ${''.padEnd(18)} dashboards in the Menagerie folder; Explore for Loki logs and Tempo traces`,
+    );
+  }
+  if (lgtm?.urls.loki) console.log(`  ${'Loki'.padEnd(18)} ${lgtm.urls.loki}`);
+  if (lgtm?.urls.tempo) console.log(`  ${'Tempo'.padEnd(18)} ${lgtm.urls.tempo} (OTLP ${lgtm.otlpEndpoint})`);
+  if (lgtm?.urls.promtail) console.log(`  ${'promtail'.padEnd(18)} ${lgtm.urls.promtail}`);
   console.log(`  ${'configuration'.padEnd(18)} ${dir}\n`);
 
   const stopped = new Promise<string>((resolve) => {

@@ -11,6 +11,12 @@ export const LOCAL_PORT = {
   prometheus: STACK.prometheus.port,
   alertmanager: STACK.alertmanager.port,
   blackboxExporter: STACK.blackboxExporter.port,
+  loki: STACK.loki.port,
+  tempo: STACK.tempo.port,
+  // promtail's own default (the chart's config.serverPort); it has no Service.
+  promtail: 3101,
+  // Grafana's own default: its Service's port 80 is not for an unprivileged process.
+  grafana: 3000,
 } as const;
 
 export type StackPorts = { readonly [K in keyof typeof LOCAL_PORT]: number };
@@ -23,6 +29,10 @@ export const LOCAL_ENV = {
     prometheus: 'PROMETHEUS_PORT',
     alertmanager: 'ALERTMANAGER_PORT',
     blackboxExporter: 'BLACKBOX_PORT',
+    loki: 'LOKI_PORT',
+    tempo: 'TEMPO_PORT',
+    promtail: 'PROMTAIL_PORT',
+    grafana: 'GRAFANA_PORT',
   },
   /** Where the generated configuration and the Prometheus and Alertmanager data go. */
   dir: 'LOCAL_STACK_DIR',

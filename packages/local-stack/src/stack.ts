@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OUTPUT_DIR, REPOSITORY_ROOT } from '@menagerie/monitoring';
 import {
+  CLIENT,
   CLIENT_ENV,
   LOG_FIELD,
   OTEL_ENV,
   PATHS,
   ROUTE,
+  SERVER,
   SERVER_ENV,
   TARGET_LABEL,
 } from '@menagerie/telemetry/contract';
@@ -21,11 +23,13 @@ import {
   prometheusApi,
   waitUntil,
 } from './http-apis.ts';
+import type { LocalPod } from './observability/configs.ts';
+import { localPod, type Observability, prepareObservability } from './observability/start.ts';
 import { checkPrerequisites, PROGRAM } from './prerequisites.ts';
 import { createProcessGroup, type ManagedProcess, type ProcessGroup } from './processes.ts';
 import { startServiceProxy } from './service-proxy.ts';
 import type { Rhythm, StackPorts } from './settings.ts';
-import { type PodEndpoint, serverPod } from './target-labels.ts';
+import { clientPod, type PodEndpoint, serverPod } from './target-labels.ts';
 import { startTraceSink, type TraceSink } from './trace-sink.ts';
 
 const HOST = '127.0.0.1';
@@ -68,6 +72,12 @@ export interface StackOptions {
   readonly onServerLine?: (line: string, pod: string) => void;
   /** How long everything may take to come up. */
   readonly startTimeoutMs?: number;
+  /**
+   * Also run Loki, Tempo, promtail and Grafana where they are installed, each
+   * configured by the umbrella chart rendered against the upstream charts in
+   * `upstreamDir` with the helmfile `environment`'s values.
+   */
+  readonly observability?: { readonly upstreamDir?: string; readonly environment: string };
 }
 
 export interface StackUrls {
@@ -82,6 +92,8 @@ export interface StackUrls {
 
 export interface LocalStack {
   readonly urls: StackUrls;
+  /** Loki, Tempo, promtail and Grafana, as far as they run. */
+  readonly observability?: Observability;
   readonly prometheus: PrometheusApi;
   readonly alertmanager: AlertmanagerApi;
   /** The server pod receiving the Service's traffic now. */
@@ -115,6 +127,7 @@ function writeAtomically(file: string, content: string): void {
 
 interface RunningPod {
   readonly endpoint: PodEndpoint;
+  readonly logs: LocalPod;
   readonly process: ManagedProcess;
   readonly port: number;
 }
@@ -159,6 +172,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   );
 
   const group: ProcessGroup = createProcessGroup(out, 'alertmanager'.length);
+  const observability = options.observability
+    ? await prepareObservability(
+        options.observability,
+        dir,
+        ports,
+        group,
+        options.monitoringLogLevel ?? 'warn',
+        out,
+      )
+    : undefined;
   const prometheus = prometheusApi(urls.prometheus);
   const alertmanager = alertmanagerApi(urls.alertmanager);
   const logLevel = options.monitoringLogLevel ?? 'warn';
@@ -168,11 +191,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await group.stop();
     await proxy.close();
     await sink?.close();
+    await observability?.close();
   };
 
   try {
-    if (!options.otlpEndpoint) sink = await startTraceSink(HOST);
-    const otlpEndpoint = options.otlpEndpoint ?? (sink as TraceSink).endpoint;
+    const tracesTo = options.otlpEndpoint ?? observability?.otlpEndpoint;
+    if (!tracesTo) sink = await startTraceSink(HOST);
+    const otlpEndpoint = tracesTo ?? (sink as TraceSink).endpoint;
     const untilFailure = <T>(what: string, check: () => Promise<T | undefined>) =>
       Promise.race([
         waitUntil(what, check, timeoutMs),
@@ -182,6 +207,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     let generation = 0;
     const startPod = async (release: Release): Promise<RunningPod> => {
       const endpoint = serverPod(generation++);
+      const logs = localPod(SERVER.name, endpoint.pod, SERVER.container);
       let announce: (port: number) => void = () => {};
       const announced = new Promise<number>((resolve) => {
         announce = resolve;
@@ -196,6 +222,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         env,
         onStdoutLine: (line) => {
           options.onServerLine?.(line, endpoint.pod);
+          observability?.podLine(logs, line);
           if (!line.includes('listening')) return;
           try {
             const port = (JSON.parse(line) as Record<string, unknown>).port;
@@ -207,9 +234,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         Promise.race([announced, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]),
       );
       await untilFailure(`${endpoint.pod} to be ready`, () => ok(`http://${HOST}:${port}${PATHS.readiness}`));
-      return { endpoint, process: child, port };
+      return { endpoint, logs, process: child, port };
     };
-    const publishPods = (pods: readonly RunningPod[]) =>
+    const clientLogs = localPod(CLIENT.name, clientPod.pod, CLIENT.container);
+    const publishPods = (pods: readonly RunningPod[]) => {
       writeAtomically(
         serverTargetsFile,
         `${JSON.stringify(
@@ -218,6 +246,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           2,
         )}\n`,
       );
+      observability?.publishPods([...pods.map((p) => p.logs), clientLogs]);
+    };
     const scrapedUp = (pod: PodEndpoint) => async () =>
       (await prometheus.targets()).some((t) => t.labels[TARGET_LABEL.pod] === pod.pod && t.health === 'up') ||
       undefined;
@@ -257,6 +287,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         [OTEL_ENV.endpoint]: otlpEndpoint,
         ...options.clientEnv,
       },
+      onStdoutLine: (line) => observability?.podLine(clientLogs, line),
     });
     group.start({
       name: 'prometheus',
@@ -268,6 +299,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         `--web.listen-address=${address(ports.prometheus)}`,
         `--web.external-url=${urls.prometheus}`,
         '--enable-feature=exemplar-storage',
+        // Tempo's metrics generator writes span metrics and the service graph here.
+        '--web.enable-remote-write-receiver',
         `--log.level=${logLevel}`,
       ],
     });
@@ -278,10 +311,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       const targets = await prometheus.targets();
       return targets.length === 4 && targets.every((t) => t.health === 'up') ? true : undefined;
     });
+    for (const [name, url] of Object.entries(observability?.readiness ?? {})) {
+      await untilFailure(`${name} to be ready`, () => ok(url));
+    }
 
     let rolling = false;
     return {
       urls,
+      ...(observability ? { observability } : {}),
       prometheus,
       alertmanager,
       failed: group.failed,

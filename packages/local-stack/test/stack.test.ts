@@ -56,6 +56,10 @@ describe('local stack', () => {
       prometheus: STACK.prometheus.port,
       alertmanager: STACK.alertmanager.port,
       blackboxExporter: STACK.blackboxExporter.port,
+      loki: STACK.loki.port,
+      tempo: STACK.tempo.port,
+      promtail: 3101,
+      grafana: 3000,
     });
     expect(LOCAL_PORT).to.include({ prometheus: 9090, alertmanager: 9093, blackboxExporter: 9115 });
     expect(portsFromEnv({ PROMETHEUS_PORT: '19090', SERVER_PORT: '18080' })).to.include({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/chart-tests/dist/charts.js';
 import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
-import { parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
+import { type K8sObject, parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
 import { readValues, valueAt } from '@menagerie/chart-tests/dist/values.js';
 import { provisionedDatasources } from '@menagerie/chart-tests/dist/wiring.js';
 import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
@@ -37,6 +37,15 @@ export async function lokiDerivedFields(): Promise<DerivedField[]> {
     );
     const loki = provisionedDatasources(objects).get(DATASOURCE_UID.loki);
     return (loki?.jsonData.derivedFields ?? []) as DerivedField[];
+  } finally {
+    removeTempDirs();
+  }
+}
+
+/** The umbrella's own templates and the app charts, rendered with the chart's values (no upstream charts). */
+export async function renderOwnTemplates(): Promise<K8sObject[]> {
+  try {
+    return parseManifests(await helmTemplate(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE }));
   } finally {
     removeTempDirs();
   }

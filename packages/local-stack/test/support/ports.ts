@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import type { StackPorts } from '../../src/settings.ts';
+import { LOCAL_PORT, type StackPorts } from '../../src/settings.ts';
 
 /** A port on 127.0.0.1 that was free a moment ago (the kernel's choice). */
 async function freePort(): Promise<number> {
@@ -12,14 +12,9 @@ async function freePort(): Promise<number> {
 }
 
 export async function freeStackPorts(): Promise<StackPorts> {
+  const names = Object.keys(LOCAL_PORT) as (keyof StackPorts)[];
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort());
-  const [server, client, prometheus, alertmanager, blackboxExporter] = [...ports] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return { server, client, prometheus, alertmanager, blackboxExporter };
+  while (ports.size < names.length) ports.add(await freePort());
+  const free = [...ports];
+  return Object.fromEntries(names.map((name, index) => [name, free[index]])) as unknown as StackPorts;
 }
