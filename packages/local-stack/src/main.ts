@@ -28,6 +28,8 @@ async function main(): Promise<number> {
       ports: portsFromEnv(),
       dir,
       rhythm: INTERACTIVE_RHYTHM,
+      // Loki's ingester alone waits 15 s after joining its ring before it is ready.
+      startTimeoutMs: 180_000,
       observability: {
         environment: 'default',
         ...(process.env[UPSTREAM_CHARTS_ENV] ? { upstreamDir: process.env[UPSTREAM_CHARTS_ENV] } : {}),

@@ -41,8 +41,14 @@ export function lokiConfig(objects: readonly K8sObject[], map: Loopback, ports: 
     advertise_addr: map.host,
     advertise_port: ports.memberlist,
   });
-  // The ring's own address (the pod IP in the cluster).
-  Object.assign(section(section(config, 'common'), 'ring'), { instance_addr: map.host });
+  // The address the rings advertise (the pod IP in the cluster; here the
+  // host's first interface, where nothing listens). A common.ring block makes
+  // Loki default the rings' store to consul, so memberlist, which the chart's
+  // configuration uses implicitly, is named.
+  Object.assign(section(config, 'common'), {
+    instance_addr: map.host,
+    ring: { instance_addr: map.host, kvstore: { store: 'memberlist' } },
+  });
   return stringify(config);
 }
 
@@ -97,7 +103,7 @@ export function podMetaLabels(objects: readonly K8sObject[], pod: LocalPod): Rec
     __meta_kubernetes_pod_uid: pod.uid,
     __meta_kubernetes_pod_container_name: pod.container,
     __meta_kubernetes_pod_node_name: pod.node,
-    __meta_kubernetes_pod_controller_name: `${pod.deployment}-${pod.uid.slice(0, 10)}`,
+    __meta_kubernetes_pod_controller_name: `${pod.deployment}-${pod.uid.replaceAll('-', '').slice(0, 10)}`,
   };
   for (const [name, value] of Object.entries(labels)) {
     meta[`__meta_kubernetes_pod_label_${name.replace(/[^a-zA-Z0-9_]/g, '_')}`] = value;
