@@ -1,4 +1,3 @@
-import { AVAILABILITY_SLI, sliErrorRatio } from '@menagerie/monitoring';
 import {
   AVAILABILITY_SLO,
   COMMON_METRICS,
@@ -6,7 +5,8 @@ import {
   NAMESPACE,
   SERVER,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
+import { AVAILABILITY_SLI, sliErrorRatio } from '@menagerie/monitoring';
 
 /**
  * What the rollback demo watches, through Prometheus's HTTP API: the server's

@@ -10,7 +10,7 @@ import {
   SERVER,
   SERVER_ENV,
   STACK,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
 import { expect } from 'chai';
 import { CLIENT_CHART_DIR, readChart, SERVER_CHART_DIR, writeValuesFile } from '../src/charts.ts';
 import { helmLint, helmTemplateError } from '../src/helm.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import { NAMESPACE, RELEASE } from '@menagerie/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { isLocalDependency, REPO_ROOT, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';

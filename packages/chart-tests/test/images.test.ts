@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLIENT, CLIENT_ENV, PATHS, SERVER, SERVER_ENV } from '@menagerie/telemetry/contract';
+import { CLIENT, CLIENT_ENV, PATHS, SERVER, SERVER_ENV } from '@menagerie/contract';
 import { expect } from 'chai';
 import { CLIENT_CHART_DIR, REPO_ROOT, SERVER_CHART_DIR } from '../src/charts.ts';
 import { findObject, podSpecOf } from '../src/manifests.ts';

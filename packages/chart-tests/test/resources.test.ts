@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLIENT, NAMESPACE, RELEASE, SERVER } from '@menagerie/telemetry/contract';
+import { CLIENT, NAMESPACE, RELEASE, SERVER } from '@menagerie/contract';
 import { expect } from 'chai';
 import { REPO_ROOT, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
 import { effectiveValues, readHelmfile, releaseValuesFiles } from '../src/helmfile.ts';

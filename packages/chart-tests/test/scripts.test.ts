@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/telemetry/contract';
+import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { REPO_ROOT, readChart, SERVER_CHART_DIR, UMBRELLA_DIR } from '../src/charts.ts';

@@ -17,7 +17,7 @@ import {
   SERVER,
   SERVER_METRICS,
   STACK,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { isLocalDependency, makeTempDir, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';

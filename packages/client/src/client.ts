@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLIENT, PATHS } from '@menagerie/contract';
 import {
-  CLIENT,
   createLogger,
   disabledTracing,
   type Logger,
   negotiateFormat,
-  PATHS,
   renderMetrics,
   type SpanExporter,
   startTracing,

@@ -1,14 +1,5 @@
-import {
-  CLIENT,
-  CLIENT_ENV,
-  ConfigError,
-  type LogLevel,
-  logLevelEnv,
-  numberEnv,
-  onOffEnv,
-  packageVersion,
-  SERVER,
-} from '@menagerie/telemetry';
+import { CLIENT, CLIENT_ENV, type LogLevel, SERVER } from '@menagerie/contract';
+import { ConfigError, logLevelEnv, numberEnv, onOffEnv, packageVersion } from '@menagerie/settings';
 import { DEFAULT_SCENARIO_WEIGHTS, isScenario, type ScenarioWeights } from './scenarios.ts';
 
 export interface ClientConfig {

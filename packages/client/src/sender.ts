@@ -1,4 +1,5 @@
-import { type ClientOutcome, LOG_FIELD, type Logger, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
+import { type ClientOutcome, LOG_FIELD, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/contract';
+import type { Logger } from '@menagerie/telemetry';
 import { context, propagation, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,

@@ -1,6 +1,5 @@
+import { CLIENT_METRICS, type ClientOutcome } from '@menagerie/contract';
 import {
-  CLIENT_METRICS,
-  type ClientOutcome,
   createMetricSet,
   createRegistry,
   durationRecorder,

@@ -1,4 +1,4 @@
-import { CLIENT } from '@menagerie/telemetry';
+import { CLIENT } from '@menagerie/contract';
 import { expect } from 'chai';
 import { ConfigError, clientConfigFromEnv, DEFAULT_SCENARIO_WEIGHTS, parseWeights } from '../src/index.ts';
 

@@ -1,5 +1,5 @@
 /** Wires the options to the checks, prints one line per check, and turns the results into an exit code. */
-import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS } from '@menagerie/telemetry/contract';
+import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS } from '@menagerie/contract';
 import { dashboardsCheck, datasourcesCheck, queryThroughGrafanaCheck } from './checks/grafana.ts';
 import { serverLogLinesCheck } from './checks/loki.ts';
 import { rulesLoadedCheck, targetsUpCheck } from './checks/prometheus.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NAMESPACE } from '@menagerie/telemetry/contract';
+import { NAMESPACE } from '@menagerie/contract';
 
 export const ENV = {
   prometheus: 'E2E_PROMETHEUS_URL',

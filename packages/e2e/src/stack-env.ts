@@ -3,7 +3,7 @@
  * scripts that port-forward to the cluster read them from the one source
  * instead of retyping them: eval "$(node packages/e2e/dist/print-stack-env.js)".
  */
-import { NAMESPACE, RELEASE, STACK } from '@menagerie/telemetry/contract';
+import { NAMESPACE, RELEASE, STACK } from '@menagerie/contract';
 
 export function stackEnv(): Record<string, string> {
   return {

@@ -3,14 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CLIENT,
-  DATASOURCE_UID,
-  NAMESPACE,
-  SERVER,
-  SERVER_METRICS,
-  STACK,
-} from '@menagerie/telemetry/contract';
+import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS, STACK } from '@menagerie/contract';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { EXIT, runFromCommandLine } from '../src/cli.ts';

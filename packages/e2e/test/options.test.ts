@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NAMESPACE } from '@menagerie/telemetry/contract';
+import { NAMESPACE } from '@menagerie/contract';
 import { expect } from 'chai';
 import { EXIT, runFromCommandLine } from '../src/cli.ts';
 import { DEFAULT_DASHBOARDS_DIR, DEFAULT_RULES_DIR, parseOptions, UsageError } from '../src/options.ts';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NAMESPACE, STACK } from '@menagerie/telemetry/contract';
+import { NAMESPACE, STACK } from '@menagerie/contract';
 import { expect } from 'chai';
 import { stackEnv, toShell } from '../src/stack-env.ts';
 

@@ -1,4 +1,4 @@
-import { LOG_FIELD } from '@menagerie/telemetry/contract';
+import { LOG_FIELD } from '@menagerie/contract';
 import { expect } from 'chai';
 import { serviceNamesInTrace, traceIdsFromLogs } from '../src/checks/tempo.ts';
 

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ALERT, DASHBOARD_UID } from '@menagerie/contract';
 import {
-  ALERT,
-  DASHBOARD_UID,
   DEFAULT_SUBSTITUTIONS,
   listPanelQueries,
   REPOSITORY_ROOT,

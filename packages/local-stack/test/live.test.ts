@@ -5,6 +5,16 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   ALERT,
+  CLIENT,
+  EXEMPLAR_LABEL,
+  LOG_FIELD,
+  NAMESPACE,
+  PATHS,
+  SERVER,
+  SERVER_METRICS,
+  TARGET_LABEL,
+} from '@menagerie/contract';
+import {
   ALL_VALUE,
   CLUSTER_ONLY_METRIC,
   CLUSTER_ONLY_METRIC_NAMES,
@@ -19,17 +29,7 @@ import {
   selectedMetricNames,
   substituteVariables,
 } from '@menagerie/monitoring';
-import {
-  CLIENT,
-  EXEMPLAR_LABEL,
-  LOG_FIELD,
-  NAMESPACE,
-  PATHS,
-  SERVER,
-  SERVER_METRICS,
-  TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { type OtlpReceiver, startOtlpReceiver } from '@menagerie/telemetry/testing';
+import { type OtlpReceiver, startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
 import { type AlertmanagerAlert, type QueryResult, waitUntil } from '../src/http-apis.ts';
 import type { Rhythm } from '../src/settings.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { OUTPUT_DIR } from './naming.ts';
+import { OUTPUT_DIR } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from './paths.ts';
 import { renderAll } from './render.ts';
 

@@ -1,9 +1,4 @@
-import {
-  CLIENT_METRICS,
-  COMMON_METRICS,
-  type MetricDefinition,
-  SERVER_METRICS,
-} from '@menagerie/telemetry/contract';
+import { CLIENT_METRICS, COMMON_METRICS, type MetricDefinition, SERVER_METRICS } from '@menagerie/contract';
 
 /**
  * Every metric name a dashboard or rule may use, by origin: our services

@@ -1,7 +1,7 @@
+import { OUTPUT_DIR } from '@menagerie/contract';
 import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanager/config.ts';
 import { dashboardFiles } from './dashboards/index.ts';
-import { OUTPUT_DIR } from './naming.ts';
 import { ruleFiles } from './rules/index.ts';
 
 /** Every generated file: path relative to the repository root → exact content. */

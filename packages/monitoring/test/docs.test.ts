@@ -1,11 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LATENCY_SLO, PAGING, SLI_ROUTES } from '@menagerie/telemetry/contract';
-import { expect } from 'chai';
 import {
   ALERT,
-  type AlertingRule,
   BURN_RATE_POLICY,
+  LATENCY_SLO,
+  PAGING,
+  SLI_ROUTES,
+  SLO_RECORD,
+  SYMPTOM_THRESHOLD,
+} from '@menagerie/contract';
+import { expect } from 'chai';
+import {
+  type AlertingRule,
   CLUSTER_ONLY_METRIC_NAMES,
   dashboardFiles,
   listRules,
@@ -13,9 +19,7 @@ import {
   REPOSITORY_ROOT,
   RUNBOOK_DIR,
   SLIS,
-  SLO_RECORD,
   STANDARD_METRIC_NAMES,
-  SYMPTOM_THRESHOLD,
 } from '../src/index.ts';
 import { num } from '../src/promql.ts';
 import { errorBudget } from '../src/slo.ts';

@@ -1,18 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALERT, BURN_RATE_POLICY, RULE_GROUP, SEVERITY, SLI_WINDOWS } from '@menagerie/contract';
 import { expect } from 'chai';
-import {
-  ALERT,
-  type AlertingRule,
-  BURN_RATE_POLICY,
-  listRules,
-  REPOSITORY_ROOT,
-  RULE_GROUP,
-  RUNBOOK_DIR,
-  runbookUrl,
-  SEVERITY,
-  SLI_WINDOWS,
-} from '../src/index.ts';
+import { type AlertingRule, listRules, REPOSITORY_ROOT, RUNBOOK_DIR, runbookUrl } from '../src/index.ts';
 import { renderAnnotation } from './support/go-template.ts';
 
 const rules = listRules();

@@ -1,15 +1,11 @@
 import {
-  ConfigError,
   type LogLevel,
-  logLevelEnv,
-  numberEnv,
-  onOffEnv,
-  packageVersion,
   SERVER,
   SERVER_ENV,
   TELEMETRY_SIGNALS,
   type TelemetrySignal,
-} from '@menagerie/telemetry';
+} from '@menagerie/contract';
+import { ConfigError, logLevelEnv, numberEnv, onOffEnv, packageVersion } from '@menagerie/settings';
 
 export { ConfigError };
 

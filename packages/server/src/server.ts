@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { SERVER } from '@menagerie/contract';
 import {
   createLogger,
   disabledTracing,
   type Logger,
-  SERVER,
   type SpanExporter,
   startTracing,
   type Tracing,

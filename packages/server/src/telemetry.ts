@@ -1,5 +1,6 @@
 import type { Species } from '@menagerie/animals';
 import type { IssueField } from '@menagerie/animals/validation';
+import { type RegistrationOutcome, SERVER_METRICS } from '@menagerie/contract';
 import type { Registry } from '@menagerie/telemetry';
 import {
   createMetricSet,
@@ -8,8 +9,6 @@ import {
   durationRecorder,
   labelChildren,
   type MetricSet,
-  type RegistrationOutcome,
-  SERVER_METRICS,
   type SpanDropReason,
 } from '@menagerie/telemetry';
 import { type Attributes, context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';

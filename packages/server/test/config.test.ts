@@ -1,4 +1,4 @@
-import { SERVER } from '@menagerie/telemetry';
+import { SERVER } from '@menagerie/contract';
 import { expect } from 'chai';
 import {
   ALL_SIGNALS,

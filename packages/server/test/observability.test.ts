@@ -7,8 +7,8 @@ import {
   SERVER,
   SERVER_METRICS,
   SPAN_ATTRIBUTE,
-} from '@menagerie/telemetry';
-import { startOtlpReceiver } from '@menagerie/telemetry/testing';
+} from '@menagerie/contract';
+import { startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
 import { NO_SIGNALS, type TelemetrySignals } from '../src/index.ts';
 import { postJson, send, startTestServer } from './helpers.ts';

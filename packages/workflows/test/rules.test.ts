@@ -1,4 +1,4 @@
-import { CLIENT, SERVER } from '@menagerie/telemetry/contract';
+import { CLIENT, SERVER } from '@menagerie/contract';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { pinProblems, policyProblems, versionProblems, writePermissions } from '../src/rules.ts';

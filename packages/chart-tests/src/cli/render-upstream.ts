@@ -13,7 +13,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DATASOURCE_UID, NAMESPACE, OTEL_ENV, RELEASE, SERVER, STACK } from '@menagerie/telemetry/contract';
+import { DATASOURCE_UID, NAMESPACE, OTEL_ENV, RELEASE, SERVER, STACK } from '@menagerie/contract';
 import { parse } from 'yaml';
 import { removeTempDirs, umbrellaCopy } from '../charts.ts';
 import { helm, helmLint, helmTemplate } from '../helm.ts';

@@ -1,5 +1,5 @@
 /** Loki HTTP API: the server's JSON log lines arrive under our stream labels. */
-import { LOG_FIELD, LOKI_LABEL } from '@menagerie/telemetry/contract';
+import { LOG_FIELD, LOKI_LABEL } from '@menagerie/contract';
 import { endpoint, isRecord, requestJson, unexpectedAnswer } from '../http.ts';
 import type { Check } from '../runner.ts';
 

@@ -1,5 +1,5 @@
 /** Prometheus HTTP API: our scrape targets are up and our rule groups are loaded and healthy. */
-import { TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { TARGET_LABEL } from '@menagerie/contract';
 import type { RuleGroupExpectation } from '../expectations.ts';
 import { endpoint, isRecord, requestJson, unexpectedAnswer } from '../http.ts';
 import type { Check } from '../runner.ts';

@@ -3,7 +3,7 @@
  * resolves to a trace that holds the server's spans. This is the path a user
  * follows from a log line to its trace.
  */
-import { LOG_FIELD } from '@menagerie/telemetry/contract';
+import { LOG_FIELD } from '@menagerie/contract';
 import { endpoint, isRecord, requestJson, unexpectedAnswer } from '../http.ts';
 import type { Check } from '../runner.ts';
 import { type LogQuery, queryLogLines, streamSelector } from './loki.ts';

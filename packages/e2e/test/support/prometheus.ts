@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { TARGET_LABEL } from '@menagerie/contract';
 import { stringify } from 'yaml';
 import { freePort } from './server.ts';
 

@@ -4,7 +4,7 @@ import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
 import { parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
 import { readValues, valueAt } from '@menagerie/chart-tests/dist/values.js';
 import { provisionedDatasources } from '@menagerie/chart-tests/dist/wiring.js';
-import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/contract';
 import type { Stage } from './log-pipeline.ts';
 
 /** The umbrella chart's values, as Helm reads them. */

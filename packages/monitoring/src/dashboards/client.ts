@@ -3,12 +3,12 @@ import {
   CLIENT,
   CLIENT_METRICS,
   COMMON_METRICS,
+  DASHBOARD_UID,
   LABEL,
   SERVER,
   SERVER_METRICS,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { DASHBOARD_UID } from '../naming.ts';
+} from '@menagerie/contract';
 import { num, orZero, selector, sumBy } from '../promql.ts';
 import { buildDashboard, prom, timeseriesPanel } from './kit.ts';
 import { releaseMarkers } from './overview.ts';

@@ -9,7 +9,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
 import { re, selector } from '../promql.ts';
 
 /**

@@ -1,6 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { LATENCY_SLO, LOG_FIELD, LOKI_LABEL, VALIDATION_LOG_FIELD } from '@menagerie/telemetry/contract';
-import { DASHBOARD_UID } from '../naming.ts';
+import { DASHBOARD_UID, LATENCY_SLO, LOG_FIELD, LOKI_LABEL, VALIDATION_LOG_FIELD } from '@menagerie/contract';
 import { eq, re } from '../promql.ts';
 import {
   AUTO_INTERVAL,

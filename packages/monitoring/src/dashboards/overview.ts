@@ -2,17 +2,17 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   BLACKBOX_PROBE,
   COMMON_METRICS,
+  DASHBOARD_UID,
   LABEL,
   LATENCY_SLO,
   SERVER,
   SERVER_METRICS,
+  SYMPTOM_THRESHOLD,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
 import { STANDARD_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
 import { eq, leMatcher, num, orZero, orZeroLike, re, selector, sumBy } from '../promql.ts';
 import { AVAILABILITY_SLI, errorBudget } from '../slo.ts';
-import { SYMPTOM_THRESHOLD } from '../thresholds.ts';
 import {
   buildDashboard,
   DATASOURCE,

@@ -1,7 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { DASHBOARD_UID, TARGET_LABEL } from '@menagerie/contract';
 import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
 import { eq, ne, selector, sumBy } from '../promql.ts';
 import { buildDashboard, prom, RANGE, RATE_INTERVAL, scope, statPanel, timeseriesPanel } from './kit.ts';
 import { rateOf } from './selectors.ts';

@@ -1,4 +1,4 @@
-import { CLIENT, LABEL, SERVER, SLI_ROUTES, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { CLIENT, LABEL, SERVER, SLI_ROUTES, TARGET_LABEL } from '@menagerie/contract';
 import { eq, oneOf, rate, selector } from '../promql.ts';
 import { RATE_INTERVAL, scope } from './kit.ts';
 

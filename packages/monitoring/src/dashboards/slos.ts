@@ -1,19 +1,20 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { BLACKBOX_PROBE, CLIENT, CLIENT_METRICS, LABEL, TARGET_LABEL } from '@menagerie/telemetry/contract';
-import { STANDARD_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID, RULE_LABEL } from '../naming.ts';
-import { FAILED_OUTCOMES } from '../outcomes.ts';
-import { eq, num, oneOf, orZeroLike, selector, sumBy } from '../promql.ts';
 import {
-  AVAILABILITY_SLI,
+  BLACKBOX_PROBE,
   BURN_RATE_POLICY,
-  errorBudget,
-  periodWindow,
+  CLIENT,
+  CLIENT_METRICS,
+  DASHBOARD_UID,
+  FAILED_OUTCOMES,
+  LABEL,
+  RULE_LABEL,
   SLI_WINDOWS,
-  SLIS,
   SLO_RECORD,
-  type SliDefinition,
-} from '../slo.ts';
+  TARGET_LABEL,
+} from '@menagerie/contract';
+import { STANDARD_METRIC } from '../metrics.ts';
+import { eq, num, oneOf, orZeroLike, selector, sumBy } from '../promql.ts';
+import { AVAILABILITY_SLI, errorBudget, periodWindow, SLIS, type SliDefinition } from '../slo.ts';
 import { buildDashboard, prom, RANGE, type RowSpec, scope, statPanel, timeseriesPanel } from './kit.ts';
 import { releaseMarkers } from './overview.ts';
 import { clientScope, rateOf } from './selectors.ts';

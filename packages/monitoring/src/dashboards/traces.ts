@@ -1,7 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLIENT, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/telemetry/contract';
+import { CLIENT, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
 import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
 import { eq, orZeroLike, re, selector, sumBy } from '../promql.ts';
 import {
   buildDashboard,

@@ -1,19 +1,22 @@
 import {
+  ALERT,
   BLACKBOX_PROBE,
   CLIENT,
   CLIENT_METRICS,
   LABEL,
   NAMESPACE,
+  RULE_GROUP,
+  RULE_LABEL,
   SERVER,
   SERVER_METRICS,
+  SEVERITY,
   SLI_ROUTES,
+  SYMPTOM_THRESHOLD as T,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
+  UNANSWERED_OUTCOMES,
+} from '@menagerie/contract';
 import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../metrics.ts';
-import { ALERT, RULE_GROUP, RULE_LABEL, SEVERITY } from '../naming.ts';
-import { UNANSWERED_OUTCOMES } from '../outcomes.ts';
 import { eq, increase, num, oneOf, rate, safeRatio, selector, sumBy } from '../promql.ts';
-import { SYMPTOM_THRESHOLD as T } from '../thresholds.ts';
 import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RuleFile } from './types.ts';
 

@@ -1,4 +1,6 @@
 import {
+  ALERT,
+  type AlertName,
   BLACKBOX_PROBE,
   CLIENT,
   CLIENT_METRICS,
@@ -8,11 +10,13 @@ import {
   ROUTE,
   SERVER,
   SERVER_METRICS,
-} from '@menagerie/telemetry/contract';
-import { ALERT, type AlertName, CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../../src/index.ts';
+  SLI_WINDOWS,
+  SLO_RECORD,
+  SYMPTOM_THRESHOLD,
+} from '@menagerie/contract';
+import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../../src/index.ts';
 import { num } from '../../src/promql.ts';
-import { AVAILABILITY_SLI, errorBudget, LATENCY_SLI, SLI_WINDOWS, SLO_RECORD } from '../../src/slo.ts';
-import { SYMPTOM_THRESHOLD } from '../../src/thresholds.ts';
+import { AVAILABILITY_SLI, errorBudget, LATENCY_SLI } from '../../src/slo.ts';
 import {
   counter,
   gauge,

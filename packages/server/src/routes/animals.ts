@@ -2,13 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import { type Species, speciesLabel } from '@menagerie/animals';
 import { validateAnimal } from '@menagerie/animals/validation';
-import {
-  type Logger,
-  type RegistrationOutcome,
-  ROUTE,
-  SPAN_ATTRIBUTE,
-  VALIDATION_LOG_FIELD,
-} from '@menagerie/telemetry';
+import { type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE, VALIDATION_LOG_FIELD } from '@menagerie/contract';
+import type { Logger } from '@menagerie/telemetry';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { HttpProblem } from '../http/errors.ts';

@@ -171,6 +171,15 @@ export const CLIENT_OUTCOMES = [
 ] as const;
 export type ClientOutcome = (typeof CLIENT_OUTCOMES)[number];
 
+/** Client outcomes where no HTTP answer came back at all. */
+export const UNANSWERED_OUTCOMES = ['network_error', 'timeout'] as const satisfies readonly ClientOutcome[];
+
+/** Client outcomes that mean the service failed the caller (a 4xx is the caller's own doing). */
+export const FAILED_OUTCOMES = [
+  'server_error',
+  ...UNANSWERED_OUTCOMES,
+] as const satisfies readonly ClientOutcome[];
+
 /** Registration outcomes (values of the `outcome` label on the animal histogram). */
 export const REGISTRATION_OUTCOMES = ['stored', 'invalid', 'failed', 'rejected'] as const;
 export type RegistrationOutcome = (typeof REGISTRATION_OUTCOMES)[number];

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { ConfigError, logLevelEnv, numberEnv, onOffEnv, packageVersion } from '../src/settings.ts';
+import {
+  ConfigError,
+  logLevelEnv,
+  numberEnv,
+  onOffEnv,
+  packageVersion,
+  parseLogLevel,
+} from '../src/index.ts';
 
 describe('settings from the environment', () => {
   const range = { min: 1, max: 100 };
@@ -42,5 +49,10 @@ describe('settings from the environment', () => {
   it('reads the version of the package.json it is pointed at', () => {
     const url = new URL('../package.json', import.meta.url);
     expect(packageVersion(url)).to.match(/^\d+\.\d+\.\d+/);
+  });
+  it('parses LOG_LEVEL and refuses unknown levels', () => {
+    expect(parseLogLevel(undefined)).to.equal('info');
+    expect(parseLogLevel('DEBUG')).to.equal('debug');
+    expect(() => parseLogLevel('verbose')).to.throw(/not one of error, warn, info, debug/);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OTLP } from '@menagerie/contract';
 import protobuf from 'protobufjs';
-import { OTLP } from '../contract/index.ts';
 
 /** The part of OTLP's trace protobuf the tests read; protobufjs skips the rest. */
 const OTLP_TRACE_PROTO = `

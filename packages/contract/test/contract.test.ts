@@ -8,7 +8,7 @@ import {
   type MetricDefinition,
   SERVER,
   SERVER_METRICS,
-} from '../src/contract/index.ts';
+} from '../src/index.ts';
 
 const allMetrics: MetricDefinition[] = [
   ...Object.values(SERVER_METRICS),

@@ -1,4 +1,5 @@
 export * from './alerting.ts';
+export * from './dashboards.ts';
 export * from './env.ts';
 export * from './logs.ts';
 export * from './metrics.ts';

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LogLevel } from './contract/index.ts';
-import { parseLogLevel } from './logger.ts';
+import { LOG_LEVELS, type LogLevel } from '@menagerie/contract';
 
 /**
  * Reading the services' settings from their environment, shared so the
@@ -49,4 +48,11 @@ export function logLevelEnv(env: NodeJS.ProcessEnv, name: string): LogLevel {
 export function packageVersion(packageJsonUrl: URL): string {
   const pkg = JSON.parse(readFileSync(packageJsonUrl, 'utf8')) as { version: string };
   return pkg.version;
+}
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  if (value === undefined || value === '') return fallback;
+  const level = value.toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  throw new Error(`log level "${value}" is not one of ${LOG_LEVELS.join(', ')}`);
 }
