@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AVAILABILITY_SLO, COMMON_METRICS, LABEL, SERVER, SERVER_METRICS } from '@menagerie/contract';
-import { promqlSyntaxErrors, selectedMetricNames } from '@menagerie/monitoring';
+import { promqlSyntaxErrors, selectedMetricNames } from '@menagerie/monitoring/inspect';
 import { expect } from 'chai';
 import {
   buildInfoQuery,

@@ -1,6 +1,7 @@
 export * from './alerting.ts';
 export * from './dashboards.ts';
 export * from './env.ts';
+export * from './external-metrics.ts';
 export * from './logs.ts';
 export * from './metrics.ts';
 export * from './services.ts';

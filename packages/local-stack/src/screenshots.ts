@@ -6,12 +6,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ALERT, DASHBOARD_UID } from '@menagerie/contract';
-import {
-  DEFAULT_SUBSTITUTIONS,
-  listPanelQueries,
-  REPOSITORY_ROOT,
-  substituteVariables,
-} from '@menagerie/monitoring';
+import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { DEFAULT_SUBSTITUTIONS, listPanelQueries, substituteVariables } from '@menagerie/monitoring/inspect';
 import { type AlertmanagerAlert, prometheusUiBase, waitUntil } from './http-apis.ts';
 import { findOnPath } from './prerequisites.ts';
 import { portsFromEnv } from './settings.ts';

@@ -10,11 +10,11 @@ import {
   type AlertingRule,
   alertmanagerConfig,
   EXPLAINED_BY_SERVER_DOWN,
-  listRules,
   RECEIVER,
   REPOSITORY_ROOT,
   SERVER_GONE,
 } from '../src/index.ts';
+import { listRules } from '../src/inspect/index.ts';
 
 const configFile = join(REPOSITORY_ROOT, OUTPUT_DIR.alertmanager, 'alertmanager.yaml');
 const alerts = listRules()

@@ -1,11 +1,7 @@
 import { DASHBOARD_UID, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
 import { expect } from 'chai';
-import {
-  CLUSTER_ONLY_METRIC_NAMES,
-  dashboardFiles,
-  listPanelQueries,
-  listVariableQueries,
-} from '../src/index.ts';
+import { dashboardFiles } from '../src/index.ts';
+import { CLUSTER_ONLY_METRIC_NAMES, listPanelQueries, listVariableQueries } from '../src/inspect/index.ts';
 
 interface JsonPanel {
   id?: number;

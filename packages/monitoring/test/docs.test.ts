@@ -12,15 +12,13 @@ import {
 import { expect } from 'chai';
 import {
   type AlertingRule,
-  CLUSTER_ONLY_METRIC_NAMES,
   dashboardFiles,
-  listRules,
   RECEIVER,
   REPOSITORY_ROOT,
   RUNBOOK_DIR,
   SLIS,
-  STANDARD_METRIC_NAMES,
 } from '../src/index.ts';
+import { CLUSTER_ONLY_METRIC_NAMES, listRules, STANDARD_METRIC_NAMES } from '../src/inspect/index.ts';
 import { num } from '../src/promql.ts';
 import { errorBudget } from '../src/slo.ts';
 

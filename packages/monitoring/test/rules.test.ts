@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALERT, BURN_RATE_POLICY, RULE_GROUP, SEVERITY, SLI_WINDOWS } from '@menagerie/contract';
 import { expect } from 'chai';
-import { type AlertingRule, listRules, REPOSITORY_ROOT, RUNBOOK_DIR, runbookUrl } from '../src/index.ts';
+import { type AlertingRule, REPOSITORY_ROOT, RUNBOOK_DIR, runbookUrl } from '../src/index.ts';
+import { listRules } from '../src/inspect/index.ts';
 import { renderAnnotation } from './support/go-template.ts';
 
 const rules = listRules();

@@ -7,10 +7,10 @@ import {
   LATENCY_SLO,
   SERVER,
   SERVER_METRICS,
+  STANDARD_METRIC,
   SYMPTOM_THRESHOLD,
   TARGET_LABEL,
 } from '@menagerie/contract';
-import { STANDARD_METRIC } from '../metrics.ts';
 import { eq, leMatcher, num, orZero, orZeroLike, re, selector, sumBy } from '../promql.ts';
 import { AVAILABILITY_SLI, errorBudget } from '../slo.ts';
 import {

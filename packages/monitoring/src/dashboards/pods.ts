@@ -1,6 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_UID, TARGET_LABEL } from '@menagerie/contract';
-import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
+import { CLUSTER_ONLY_METRIC, DASHBOARD_UID, TARGET_LABEL } from '@menagerie/contract';
 import { eq, ne, selector, sumBy } from '../promql.ts';
 import { buildDashboard, prom, RANGE, RATE_INTERVAL, scope, statPanel, timeseriesPanel } from './kit.ts';
 import { rateOf } from './selectors.ts';

@@ -10,9 +10,9 @@ import {
   RULE_LABEL,
   SLI_WINDOWS,
   SLO_RECORD,
+  STANDARD_METRIC,
   TARGET_LABEL,
 } from '@menagerie/contract';
-import { STANDARD_METRIC } from '../metrics.ts';
 import { eq, num, oneOf, orZeroLike, selector, sumBy } from '../promql.ts';
 import { AVAILABILITY_SLI, errorBudget, periodWindow, SLIS, type SliDefinition } from '../slo.ts';
 import { buildDashboard, prom, RANGE, type RowSpec, scope, statPanel, timeseriesPanel } from './kit.ts';

@@ -1,6 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLIENT, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
-import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
+import { CLIENT, CLUSTER_ONLY_METRIC, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
 import { eq, orZeroLike, re, selector, sumBy } from '../promql.ts';
 import {
   buildDashboard,

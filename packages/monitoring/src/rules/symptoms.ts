@@ -3,6 +3,7 @@ import {
   BLACKBOX_PROBE,
   CLIENT,
   CLIENT_METRICS,
+  CLUSTER_ONLY_METRIC,
   LABEL,
   NAMESPACE,
   RULE_GROUP,
@@ -11,11 +12,11 @@ import {
   SERVER_METRICS,
   SEVERITY,
   SLI_ROUTES,
+  STANDARD_METRIC,
   SYMPTOM_THRESHOLD as T,
   TARGET_LABEL,
   UNANSWERED_OUTCOMES,
 } from '@menagerie/contract';
-import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../metrics.ts';
 import { eq, increase, num, oneOf, rate, safeRatio, selector, sumBy } from '../promql.ts';
 import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RuleFile } from './types.ts';

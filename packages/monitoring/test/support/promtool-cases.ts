@@ -4,6 +4,7 @@ import {
   BLACKBOX_PROBE,
   CLIENT,
   CLIENT_METRICS,
+  CLUSTER_ONLY_METRIC,
   LATENCY_BUCKETS_SECONDS,
   LATENCY_SLO,
   NAMESPACE,
@@ -12,9 +13,9 @@ import {
   SERVER_METRICS,
   SLI_WINDOWS,
   SLO_RECORD,
+  STANDARD_METRIC,
   SYMPTOM_THRESHOLD,
 } from '@menagerie/contract';
-import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../../src/index.ts';
 import { num } from '../../src/promql.ts';
 import { AVAILABILITY_SLI, errorBudget, LATENCY_SLI } from '../../src/slo.ts';
 import {

@@ -1,4 +1,4 @@
-import { ALL_VALUE, AUTO_INTERVAL, RANGE, RATE_INTERVAL, VARIABLE } from './dashboards/kit.ts';
+import { ALL_VALUE, AUTO_INTERVAL, RANGE, RATE_INTERVAL, VARIABLE } from '../dashboards/kit.ts';
 
 /**
  * Grafana expands variables and interval macros before a query reaches the

@@ -1,31 +1,14 @@
-import { CLIENT_METRICS, COMMON_METRICS, type MetricDefinition, SERVER_METRICS } from '@menagerie/contract';
-
 /**
- * Every metric name a dashboard or rule may use, by origin: our services
- * (from the contract), metrics any Prometheus set-up has (standard), and
- * metrics only the cluster provides (cluster-only). The live check evaluates
- * every panel query against the local stack and skips exactly the panels that
- * use a cluster-only metric.
+ * Metrics the dashboards and rules use that our services do not define:
+ * those any Prometheus set-up has (standard) and those only the cluster
+ * provides (cluster-only). The live check evaluates every panel query against
+ * the local stack and skips exactly the panels that use a cluster-only metric.
  */
 
-interface ExternalMetric {
+export interface ExternalMetric {
   readonly name: string;
   readonly source: string;
 }
-
-/** Series names a contract metric produces in Prometheus (a histogram is three). */
-export const seriesNames = (metric: MetricDefinition): string[] =>
-  metric.type === 'histogram'
-    ? ['_bucket', '_count', '_sum'].map((suffix) => `${metric.name}${suffix}`)
-    : [metric.name];
-
-export const CONTRACT_METRICS: readonly MetricDefinition[] = [
-  ...Object.values(SERVER_METRICS),
-  ...Object.values(CLIENT_METRICS),
-  ...Object.values(COMMON_METRICS),
-];
-
-export const CONTRACT_SERIES_NAMES: ReadonlySet<string> = new Set(CONTRACT_METRICS.flatMap(seriesNames));
 
 /** Present wherever Prometheus scrapes our services, the local stack included. */
 export const STANDARD_METRIC = {
@@ -55,10 +38,3 @@ export const CLUSTER_ONLY_METRIC = {
     source: 'Tempo metrics generator (span metrics)',
   },
 } as const satisfies Record<string, ExternalMetric>;
-
-export const STANDARD_METRIC_NAMES: ReadonlySet<string> = new Set(
-  Object.values(STANDARD_METRIC).map((m) => m.name),
-);
-export const CLUSTER_ONLY_METRIC_NAMES: ReadonlySet<string> = new Set(
-  Object.values(CLUSTER_ONLY_METRIC).map((m) => m.name),
-);

@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLUSTER_ONLY_METRIC_NAMES } from '../metrics.ts';
-import { selectedMetricNames } from '../promql-parse.ts';
-import { dashboardFiles } from './index.ts';
+import { dashboardFiles } from '../dashboards/index.ts';
+import { CLUSTER_ONLY_METRIC_NAMES } from './metric-names.ts';
+import { selectedMetricNames } from './promql-parse.ts';
 
 /**
  * Every query of every dashboard, in one flat list: what the static checks
