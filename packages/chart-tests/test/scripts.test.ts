@@ -3,29 +3,30 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { readChart, SERVER_CHART_DIR, UMBRELLA_DIR } from '@menagerie/tools/charts/charts';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { REPO_ROOT, readChart, SERVER_CHART_DIR, UMBRELLA_DIR } from '../src/charts.ts';
-import { readValues, valueAt } from '../src/values.ts';
 import { sandbox } from './support/sandbox.ts';
 
 const execFileAsync = promisify(execFile);
-const script = (name: string) => path.join(REPO_ROOT, 'scripts', name);
+const script = (name: string) => path.join(REPOSITORY_ROOT, 'scripts', name);
 
 describe('deploy scripts', () => {
   it('are all valid bash', async () => {
     const files = [
-      ...readdirSync(path.join(REPO_ROOT, 'scripts'))
+      ...readdirSync(path.join(REPOSITORY_ROOT, 'scripts'))
         .filter((f) => f.endsWith('.sh'))
         .map((f) => `scripts/${f}`),
-      ...readdirSync(path.join(REPO_ROOT, 'scripts/lib')).map((f) => `scripts/lib/${f}`),
+      ...readdirSync(path.join(REPOSITORY_ROOT, 'scripts/lib')).map((f) => `scripts/lib/${f}`),
     ];
     expect(files).to.include.members([
       'scripts/kind-up.sh',
       'scripts/kind-down.sh',
       'scripts/rollback-demo.sh',
     ]);
-    for (const file of files) await execFileAsync('bash', ['-n', path.join(REPO_ROOT, file)]);
+    for (const file of files) await execFileAsync('bash', ['-n', path.join(REPOSITORY_ROOT, file)]);
   });
 
   it('share names that agree with the contract, the charts and the kind cluster', async () => {
@@ -49,12 +50,12 @@ describe('deploy scripts', () => {
       `source "${script('lib/stack.sh')}"; printf '%s\\n' ${names.map((n) => `"$${n}"`).join(' ')}; chart_app_version "${SERVER_CHART_DIR}"`,
     ]);
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
-    const cluster = parse(readFileSync(path.join(REPO_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
+    const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
     const hostPort = (containerPort: unknown) =>
       cluster.nodes[0].extraPortMappings.find(
         (m: { containerPort: number }) => m.containerPort === containerPort,
       )?.hostPort;
-    const kind = readValues(path.join(REPO_ROOT, 'deploy/helmfile/values/kind.yaml'));
+    const kind = readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/kind.yaml'));
     expect(values).to.deep.equal({
       MENAGERIE_CLUSTER: cluster.name,
       MENAGERIE_KUBE_CONTEXT: `kind-${cluster.name}`,

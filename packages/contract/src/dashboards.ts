@@ -12,5 +12,7 @@ export const DASHBOARD_UID = {
 export const OUTPUT_DIR = {
   dashboards: 'charts/menagerie/files/dashboards',
   rules: 'charts/menagerie/files/rules',
+  /** promtool unit tests of the rules, next to them (outside rules/, which the chart loads whole). */
+  ruleTests: 'charts/menagerie/files/rule-tests',
   alertmanager: 'charts/menagerie/files/alertmanager',
 } as const;

@@ -11,7 +11,7 @@ import {
   SERVER_ENV,
   TARGET_LABEL,
 } from '@menagerie/contract';
-import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { stringify } from 'yaml';
 import { blackboxConfig } from './config/blackbox.ts';
 import { podTargets, prometheusConfig } from './config/prometheus.ts';

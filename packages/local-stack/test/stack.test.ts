@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BLACKBOX_PROBE, CLIENT, NAMESPACE, SERVER, STACK, TARGET_LABEL } from '@menagerie/contract';
-import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { blackboxConfig } from '../src/config/blackbox.ts';

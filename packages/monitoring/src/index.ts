@@ -7,7 +7,6 @@ export {
 } from './alertmanager/config.ts';
 export { type DashboardFile, dashboardFiles } from './dashboards/index.ts';
 export { ALL_VALUE, DATASOURCE, VARIABLE } from './dashboards/kit.ts';
-export { REPOSITORY_ROOT } from './paths.ts';
 export { type RenderedFiles, renderAll } from './render.ts';
 export { ruleFiles } from './rules/index.ts';
 export { RUNBOOK_DIR, runbookUrl } from './rules/runbooks.ts';

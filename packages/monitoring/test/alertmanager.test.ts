@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALERT, OUTPUT_DIR, PAGING } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import {
@@ -11,7 +12,6 @@ import {
   alertmanagerConfig,
   EXPLAINED_BY_SERVER_DOWN,
   RECEIVER,
-  REPOSITORY_ROOT,
   SERVER_GONE,
 } from '../src/index.ts';
 import { listRules } from '../src/inspect/index.ts';

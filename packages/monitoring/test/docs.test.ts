@@ -9,15 +9,9 @@ import {
   SLO_RECORD,
   SYMPTOM_THRESHOLD,
 } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
-import {
-  type AlertingRule,
-  dashboardFiles,
-  RECEIVER,
-  REPOSITORY_ROOT,
-  RUNBOOK_DIR,
-  SLIS,
-} from '../src/index.ts';
+import { type AlertingRule, dashboardFiles, RECEIVER, RUNBOOK_DIR, SLIS } from '../src/index.ts';
 import { CLUSTER_ONLY_METRIC_NAMES, listRules, STANDARD_METRIC_NAMES } from '../src/inspect/index.ts';
 import { num } from '../src/promql.ts';
 import { errorBudget } from '../src/slo.ts';
