@@ -63,7 +63,8 @@ export function createSender(options: {
   baseUrl: string;
   timeoutMs: number;
   tracer: Tracer | undefined;
-  log: Logger;
+  /** Per-request debug lines; undefined when TELEMETRY leaves logs out. */
+  log: Logger | undefined;
 }): Send {
   const http = createHttpClient(options.baseUrl, options.timeoutMs);
   const server = new URL(options.baseUrl);
@@ -135,7 +136,7 @@ export function createSender(options: {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       }
       span.end();
-      log.debug('request', {
+      log?.debug('request', {
         scenario: plan.scenario,
         [LOG_FIELD.method]: plan.method,
         [LOG_FIELD.route]: route,

@@ -8,9 +8,9 @@ import {
   SERVER_METRICS,
   SPAN_ATTRIBUTE,
 } from '@menagerie/contract';
+import { NO_SIGNALS, type TelemetrySignals } from '@menagerie/settings';
 import { startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
-import { NO_SIGNALS, type TelemetrySignals } from '../src/index.ts';
 import { postJson, send, startTestServer } from './helpers.ts';
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';

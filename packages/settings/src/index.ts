@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LOG_LEVELS, type LogLevel } from '@menagerie/contract';
+import { LOG_LEVELS, type LogLevel, TELEMETRY_SIGNALS, type TelemetrySignal } from '@menagerie/contract';
 
 /**
  * Reading the services' settings from their environment, shared so the
@@ -55,4 +55,39 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'i
   const level = value.toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
   throw new Error(`log level "${value}" is not one of ${LOG_LEVELS.join(', ')}`);
+}
+
+/** Which telemetry signals a service produces (TELEMETRY). */
+export type TelemetrySignals = Readonly<Record<TelemetrySignal, boolean>>;
+
+export const ALL_SIGNALS: TelemetrySignals = { metrics: true, traces: true, logs: true };
+export const NO_SIGNALS: TelemetrySignals = { metrics: false, traces: false, logs: false };
+
+/**
+ * TELEMETRY: `on` or unset (every signal), `off` (none: the overhead
+ * baseline), or a comma-separated list of signals, so the cost of each can
+ * be measured on its own.
+ */
+export function telemetrySignals(env: NodeJS.ProcessEnv, name: string): TelemetrySignals {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'on') return ALL_SIGNALS;
+  if (raw === 'off') return NO_SIGNALS;
+  const listed = raw.split(',').map((part) => part.trim());
+  const signals: Record<TelemetrySignal, boolean> = { ...NO_SIGNALS };
+  for (const part of listed) {
+    if (!(TELEMETRY_SIGNALS as readonly string[]).includes(part)) {
+      throw new ConfigError(
+        `${name}="${env[name]}" must be "on", "off" or a comma-separated list of ${TELEMETRY_SIGNALS.join(', ')}`,
+      );
+    }
+    signals[part as TelemetrySignal] = true;
+  }
+  return signals;
+}
+
+/** The TELEMETRY value that means these signals, as the start line reports it. */
+export function describeSignals(signals: TelemetrySignals): string {
+  const on = TELEMETRY_SIGNALS.filter((signal) => signals[signal]);
+  if (on.length === TELEMETRY_SIGNALS.length) return 'on';
+  return on.length === 0 ? 'off' : on.join(',');
 }
