@@ -1,12 +1,5 @@
 import { CLIENT_METRICS, type ClientOutcome } from '@menagerie/contract';
-import {
-  createMetricSet,
-  createRegistry,
-  durationRecorder,
-  labelChildren,
-  type Registry,
-  type SpanDropReason,
-} from '@menagerie/telemetry';
+import { createMetricSet, durationRecorder, labelChildren, type Registry } from '@menagerie/telemetry';
 import type { UnsentReason } from './open-loop.ts';
 import type { Scenario } from './scenarios.ts';
 

@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { parse } from 'yaml';
 

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NAMESPACE, OUTPUT_DIR } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
