@@ -2,24 +2,17 @@ import {
   ALERT,
   type AlertName,
   AVAILABILITY_SLO,
-  LABEL,
   LATENCY_SLO,
   RULE_GROUP,
-  SERVER,
-  SERVER_METRICS,
-  SLI_ROUTES,
   type Slo,
-  TARGET_LABEL,
 } from '@menagerie/contract';
-import { eq, leMatcher, num, oneOf, orZeroLike, rate, re, selector, sumBy } from './promql.ts';
+import { num, orZeroLike } from './promql.ts';
+import { apiRequestRate, apiServerErrorRate, apiSlowRequestRate } from './queries/sli.ts';
 
 /**
  * The two SLIs, as PromQL over the server's request histogram. Their
  * objectives, windows and burn-rate policy are facts of the contract.
  */
-
-/** SLI series keep these labels: one SLI per service in each namespace. */
-export const SLI_AGGREGATION = [TARGET_LABEL.namespace, TARGET_LABEL.service] as const;
 
 export interface SliDefinition {
   readonly slo: Slo;
@@ -28,16 +21,11 @@ export interface SliDefinition {
   readonly alerts: { readonly page: AlertName; readonly ticket: AlertName };
   readonly groups: { readonly sli: string; readonly meta: string; readonly alerts: string };
   readonly file: string;
-  /** Requests per second on the SLI routes over `window`, by SLI_AGGREGATION. */
+  /** Requests per second on the SLI routes over `window`, by namespace and service. */
   totalRate(window: string): string;
   /** Bad requests per second over `window`; may have no series when there are none. */
   badRate(window: string): string;
 }
-
-const duration = SERVER_METRICS.requestDuration.name;
-const apiRequests = [eq(TARGET_LABEL.job, SERVER.name), oneOf(LABEL.route, SLI_ROUTES)];
-const requestsOver = (window: string, extra: string[] = []): string =>
-  sumBy(SLI_AGGREGATION, rate(selector(`${duration}_count`, [...apiRequests, ...extra]), window));
 
 export const AVAILABILITY_SLI: SliDefinition = {
   slo: AVAILABILITY_SLO,
@@ -49,8 +37,8 @@ export const AVAILABILITY_SLI: SliDefinition = {
     alerts: RULE_GROUP.availabilityAlerts,
   },
   file: 'slo-availability',
-  totalRate: (window) => requestsOver(window),
-  badRate: (window) => requestsOver(window, [re(LABEL.statusCode, '5..')]),
+  totalRate: apiRequestRate,
+  badRate: apiServerErrorRate,
 };
 
 export const LATENCY_SLI: SliDefinition = {
@@ -59,15 +47,8 @@ export const LATENCY_SLI: SliDefinition = {
   alerts: { page: ALERT.latencyFastBurn, ticket: ALERT.latencySlowBurn },
   groups: { sli: RULE_GROUP.latencySli, meta: RULE_GROUP.latencyMeta, alerts: RULE_GROUP.latencyAlerts },
   file: 'slo-latency',
-  totalRate: (window) => requestsOver(window),
-  // A request is slow when it is counted but not in the threshold's bucket.
-  badRate: (window) => {
-    const fast = sumBy(
-      SLI_AGGREGATION,
-      rate(selector(`${duration}_bucket`, [...apiRequests, leMatcher(LATENCY_SLO.thresholdSeconds)]), window),
-    );
-    return `clamp_min(${requestsOver(window)} - ${fast}, 0)`;
-  },
+  totalRate: apiRequestRate,
+  badRate: apiSlowRequestRate,
 };
 
 export const SLIS: readonly SliDefinition[] = [AVAILABILITY_SLI, LATENCY_SLI];
