@@ -23,6 +23,11 @@ export const probe = `${job}="${BLACKBOX_PROBE.job}", ${namespace}=~"${variable(
 /** menagerie_build_info of the selected services (what the variables are filled from). */
 export const builds = `${namespace}=~"${variable(namespace)}", ${service}=~"${variable(service)}"`;
 
+/** The selected pods, as kube-state-metrics and cAdvisor label them. */
+export const pods = `${namespace}=~"${variable(namespace)}", ${pod}=~"${variable(pod)}"`;
+/** Real containers of the selected pods (cAdvisor also reports the pod's cgroup, with container=""). */
+export const containers = `${pods}, container!=""`;
+
 /** The server's job, everywhere: what rules select. */
 export const serverJob = `${job}="${SERVER.name}"`;
 
