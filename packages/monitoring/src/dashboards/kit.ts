@@ -10,7 +10,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
-import { re, selector } from '../promql.ts';
+import { builds, inNamespace } from '../queries/scope.ts';
 
 /**
  * The building blocks every Menagerie dashboard shares: datasources by their
@@ -38,13 +38,6 @@ export const VARIABLE = {
 } as const;
 export const ref = (variable: string): string => `$${variable}`;
 
-/** Matchers restricting a query to the variables' current values. */
-export const scope = {
-  namespace: re(TARGET_LABEL.namespace, ref(VARIABLE.namespace)),
-  service: re(TARGET_LABEL.service, ref(VARIABLE.service)),
-  pod: re(TARGET_LABEL.pod, ref(VARIABLE.pod)),
-};
-
 /** Matches every value when a variable is set to "All". */
 export const ALL_VALUE = '.+';
 
@@ -67,13 +60,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: VARIABLE.service,
     label: 'Service',
     description: 'Service name, as in the job/service target labels and the Loki app label.',
-    series: selector(COMMON_METRICS.buildInfo.name, [scope.namespace]),
+    series: `${COMMON_METRICS.buildInfo.name}{${inNamespace}}`,
   },
   {
     name: VARIABLE.pod,
     label: 'Pod',
     description: 'Pods of the selected services.',
-    series: selector(COMMON_METRICS.buildInfo.name, [scope.namespace, scope.service]),
+    series: `${COMMON_METRICS.buildInfo.name}{${builds}}`,
   },
 ];
 

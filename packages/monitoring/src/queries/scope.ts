@@ -20,6 +20,8 @@ export const server = `${job}="${SERVER.name}", ${namespace}=~"${variable(namesp
 export const client = `${job}="${CLIENT.name}", ${namespace}=~"${variable(namespace)}", ${pod}=~"${variable(pod)}"`;
 /** The blackbox probe of the server, in the selected namespace. */
 export const probe = `${job}="${BLACKBOX_PROBE.job}", ${namespace}=~"${variable(namespace)}"`;
+/** The selected namespace (what the service variable is filled within). */
+export const inNamespace = `${namespace}=~"${variable(namespace)}"`;
 /** menagerie_build_info of the selected services (what the variables are filled from). */
 export const builds = `${namespace}=~"${variable(namespace)}", ${service}=~"${variable(service)}"`;
 
