@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/chart-tests/dist/charts.js';
-import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
-import { parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
-import { readValues, valueAt } from '@menagerie/chart-tests/dist/values.js';
-import { provisionedDatasources } from '@menagerie/chart-tests/dist/wiring.js';
+import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
+import { helmTemplate } from '@menagerie/tools/charts/helm';
+import { parseManifests } from '@menagerie/tools/charts/manifests';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
+import { provisionedDatasources } from '@menagerie/tools/charts/wiring';
 import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/contract';
 import type { Stage } from './log-pipeline.ts';
 
