@@ -1,10 +1,10 @@
 import path from 'node:path';
+import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/contract';
 import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
 import { helmTemplate } from '@menagerie/tools/charts/helm';
 import { parseManifests } from '@menagerie/tools/charts/manifests';
 import { readValues, valueAt } from '@menagerie/tools/charts/values';
 import { provisionedDatasources } from '@menagerie/tools/charts/wiring';
-import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/contract';
 import type { Stage } from './log-pipeline.ts';
 
 /** The umbrella chart's values, as Helm reads them. */

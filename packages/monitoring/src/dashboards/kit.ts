@@ -36,7 +36,6 @@ export const VARIABLE = {
   service: TARGET_LABEL.service,
   pod: TARGET_LABEL.pod,
 } as const;
-export const ref = (variable: string): string => `$${variable}`;
 
 /** Matches every value when a variable is set to "All". */
 export const ALL_VALUE = '.+';

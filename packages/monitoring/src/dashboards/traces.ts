@@ -1,12 +1,12 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { CLIENT, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
+import { variable } from '../queries/scope.ts';
 import * as q from '../queries/traces.ts';
 import {
   buildDashboard,
   nodeGraphPanel,
   prom,
   RATE_INTERVAL,
-  ref,
   serviceGraph,
   tablePanel,
   timeseriesPanel,
@@ -19,7 +19,7 @@ import {
  * and RED metrics derived from spans by Tempo's metrics generator.
  */
 
-const serviceName = `resource.service.name =~ "${ref(VARIABLE.service)}"`;
+const serviceName = `resource.service.name =~ "${variable(VARIABLE.service)}"`;
 
 export const tracesDashboard = (): dashboard.Dashboard =>
   buildDashboard({

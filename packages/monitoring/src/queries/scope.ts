@@ -10,7 +10,7 @@ import { leMatcher, oneOf } from '../promql.ts';
 const { job, namespace, service, pod } = TARGET_LABEL;
 
 /** A dashboard variable, as Grafana expands it in a query. */
-const variable = (name: string): string => `$${name}`;
+export const variable = (name: string): string => `$${name}`;
 
 /** Every selected service's targets. */
 export const anyService = `${namespace}=~"${variable(namespace)}", ${service}=~"${variable(service)}", ${pod}=~"${variable(pod)}"`;
