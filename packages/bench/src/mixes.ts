@@ -1,5 +1,5 @@
 import { SPECIES, SPECIES_LEGS } from '@menagerie/animals';
-import { PATHS, ROUTE } from '@menagerie/telemetry/contract';
+import { PATHS, ROUTE } from '@menagerie/contract';
 import type { ConnectionContext, LoadRequest } from './load.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };

@@ -1,13 +1,13 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net';
-import { OTLP } from '@menagerie/telemetry/contract';
+import { OTLP } from '@menagerie/contract';
 import { freePort } from './server-process.ts';
 
 /**
  * The OTLP endpoints the benchmark points servers at. The sink accepts
  * traces and only counts them (decoding them here would take CPU from the
  * load generator on the same core; the tests decode spans with
- * @menagerie/telemetry/testing's receiver instead).
+ * @menagerie/test-support's receiver instead).
  */
 export interface OtlpEndpoint {
   /** The base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { PATHS } from '@menagerie/telemetry/contract';
+import { PATHS } from '@menagerie/contract';
 import { cpuSeconds, onCore, rssBytes } from './proc.ts';
 
 export interface ServerLaunch {

@@ -10,10 +10,14 @@ import {
   SERVER,
   SERVER_ENV,
   STACK,
-} from '@menagerie/telemetry/contract';
-import { expect } from 'chai';
-import { CLIENT_CHART_DIR, readChart, SERVER_CHART_DIR, writeValuesFile } from '../src/charts.ts';
-import { helmLint, helmTemplateError } from '../src/helm.ts';
+} from '@menagerie/contract';
+import {
+  CLIENT_CHART_DIR,
+  readChart,
+  SERVER_CHART_DIR,
+  writeValuesFile,
+} from '@menagerie/tools/charts/charts';
+import { helmLint, helmTemplateError } from '@menagerie/tools/charts/helm';
 import {
   envValue,
   findObject,
@@ -23,8 +27,9 @@ import {
   podSpecOf,
   selects,
   workloads,
-} from '../src/manifests.ts';
-import { serviceTarget } from '../src/wiring.ts';
+} from '@menagerie/tools/charts/manifests';
+import { serviceTarget } from '@menagerie/tools/charts/wiring';
+import { expect } from 'chai';
 import { allSchemaProblems, render } from './support/render.ts';
 
 interface AppChart {

@@ -1,10 +1,16 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chartLock, formatChartLock, hashRequirements } from '@menagerie/tools/charts/chart-lock';
+import {
+  CHARTS_DIR,
+  makeTempDir,
+  readChart,
+  SERVER_CHART_DIR,
+  UMBRELLA_DIR,
+} from '@menagerie/tools/charts/charts';
+import { helm } from '@menagerie/tools/charts/helm';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { chartLock, formatChartLock, hashRequirements } from '../src/chart-lock.ts';
-import { CHARTS_DIR, makeTempDir, readChart, SERVER_CHART_DIR, UMBRELLA_DIR } from '../src/charts.ts';
-import { helm } from '../src/helm.ts';
 
 /** A copy of charts/ with Helm's home in a temp dir that knows no repository, so nothing reaches the network. */
 function offlineCopy(): { chartDir: string; home: string } {

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
-import { expect } from 'chai';
-import { parse } from 'yaml';
-import { isLocalDependency, REPO_ROOT, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
+import { NAMESPACE, RELEASE } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { isLocalDependency, readChart, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
 import {
   effectiveValues,
   type Helmfile,
@@ -12,9 +11,11 @@ import {
   releaseValuesFiles,
   renderGotmpl,
   stateValues,
-} from '../src/helmfile.ts';
-import { findObject } from '../src/manifests.ts';
-import { readValues, valueAt } from '../src/values.ts';
+} from '@menagerie/tools/charts/helmfile';
+import { findObject } from '@menagerie/tools/charts/manifests';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
+import { expect } from 'chai';
+import { parse } from 'yaml';
 import { allSchemaProblems, render } from './support/render.ts';
 
 const CRDS_RELEASE = 'prometheus-operator-crds';
@@ -32,7 +33,7 @@ describe('helmfile.yaml', () => {
 
   it('installs the umbrella from the repository as the contract release, in the contract namespace', () => {
     expect(umbrella.chart).to.equal('./charts/menagerie');
-    expect(path.resolve(REPO_ROOT, umbrella.chart)).to.equal(UMBRELLA_DIR);
+    expect(path.resolve(REPOSITORY_ROOT, umbrella.chart)).to.equal(UMBRELLA_DIR);
     expect(umbrella.namespace).to.equal(NAMESPACE);
   });
 
@@ -90,15 +91,16 @@ describe('helmfile.yaml', () => {
   it('refers only to values files and hook scripts that exist', () => {
     for (const release of helmfile.releases) {
       for (const entry of release.values ?? []) {
-        if (typeof entry === 'string') expect(existsSync(path.join(REPO_ROOT, entry)), entry).to.equal(true);
+        if (typeof entry === 'string')
+          expect(existsSync(path.join(REPOSITORY_ROOT, entry)), entry).to.equal(true);
       }
       for (const hook of release.hooks ?? [])
-        expect(existsSync(path.join(REPO_ROOT, hook.command))).to.equal(true);
+        expect(existsSync(path.join(REPOSITORY_ROOT, hook.command))).to.equal(true);
     }
     for (const [name, environment] of Object.entries(helmfile.environments)) {
       for (const entry of environment.values ?? []) {
         if (typeof entry === 'string')
-          expect(existsSync(path.join(REPO_ROOT, entry)), `${name}: ${entry}`).to.equal(true);
+          expect(existsSync(path.join(REPOSITORY_ROOT, entry)), `${name}: ${entry}`).to.equal(true);
       }
     }
   });
@@ -128,7 +130,7 @@ describe('helmfile.yaml', () => {
   }
 
   it('switches the log collector with one state value, and rejects an unknown one', async () => {
-    const file = path.join(REPO_ROOT, 'deploy/helmfile/values/log-collector.yaml.gotmpl');
+    const file = path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/log-collector.yaml.gotmpl');
     expect(parse(await renderGotmpl(file, { logCollector: 'alloy' }))).to.deep.equal({
       promtail: { enabled: false },
       alloy: { enabled: true },
@@ -143,7 +145,7 @@ describe('helmfile.yaml', () => {
   });
 
   it('tags both app images with the state value imageTag, and leaves the appVersion when it is empty', async () => {
-    const file = path.join(REPO_ROOT, 'deploy/helmfile/values/images.yaml.gotmpl');
+    const file = path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/images.yaml.gotmpl');
     expect(umbrella.values).to.include('deploy/helmfile/values/images.yaml.gotmpl');
     expect(parse(await renderGotmpl(file, { imageTag: '0123456789ab-dirty-cafe0123' }))).to.deep.equal({
       'menagerie-server': { image: { tag: '0123456789ab-dirty-cafe0123' } },
@@ -163,7 +165,7 @@ describe('helmfile.yaml', () => {
         logs: valueAt(values, ['loki', 'loki', 'limits_config', 'retention_period']),
         traces: valueAt(values, ['tempo', 'tempo', 'retention']),
       };
-      const docs = readFileSync(path.join(REPO_ROOT, 'docs/deploy.md'), 'utf8');
+      const docs = readFileSync(path.join(REPOSITORY_ROOT, 'docs/deploy.md'), 'utf8');
       const row = docs.split('\n').find((line) => line.startsWith(`| \`${environment}\``)) ?? '';
       expect(row).to.include(`retention: metrics ${retention.metrics}, logs ${retention.logs}`);
       expect(row).to.include(`traces ${retention.traces}`);
@@ -179,8 +181,8 @@ describe('helmfile.yaml', () => {
 });
 
 describe('deploy/kind/cluster.yaml', () => {
-  const cluster = parse(readFileSync(path.join(REPO_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
-  const kindValues = readValues(path.join(REPO_ROOT, 'deploy/helmfile/values/kind.yaml'));
+  const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
+  const kindValues = readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/kind.yaml'));
 
   it('runs one node on a Kubernetes image pinned by digest', () => {
     expect(cluster.kind).to.equal('Cluster');

@@ -4,10 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLIENT, CLIENT_ENV, PATHS, SERVER, SERVER_ENV } from '@menagerie/telemetry/contract';
+import { CLIENT, CLIENT_ENV, PATHS, SERVER, SERVER_ENV } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { CLIENT_CHART_DIR, SERVER_CHART_DIR } from '@menagerie/tools/charts/charts';
+import { findObject, podSpecOf } from '@menagerie/tools/charts/manifests';
 import { expect } from 'chai';
-import { CLIENT_CHART_DIR, REPO_ROOT, SERVER_CHART_DIR } from '../src/charts.ts';
-import { findObject, podSpecOf } from '../src/manifests.ts';
 import { render } from './support/render.ts';
 
 const execFileAsync = promisify(execFile);
@@ -22,10 +23,10 @@ const BASE = ['$', '{NODE_IMAGE}'].join('');
 const BUILD_STAGE = `FROM ${BASE} AS build`;
 const RUNTIME_STAGE = `FROM ${BASE} AS runtime`;
 
-const nodeVersion = readFileSync(path.join(REPO_ROOT, '.node-version'), 'utf8').trim();
-const rootPackage = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const nodeVersion = readFileSync(path.join(REPOSITORY_ROOT, '.node-version'), 'utf8').trim();
+const rootPackage = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'));
 const pnpmVersion = String(rootPackage.packageManager).replace(/^pnpm@/, '');
-const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+const dockerfile = readFileSync(path.join(REPOSITORY_ROOT, 'Dockerfile'), 'utf8');
 
 /** Instructions one per line, continuations joined, comments dropped. */
 function instructions(text: string): string[] {
@@ -116,7 +117,7 @@ describe('Dockerfile', () => {
       const out = mkdtempSync(path.join(tmpdir(), `menagerie-image-${image.appArg}-`));
       try {
         const [command, ...args] = deployCommand(image.appArg, out);
-        await execFileAsync(command as string, args, { cwd: REPO_ROOT });
+        await execFileAsync(command as string, args, { cwd: REPOSITORY_ROOT });
         const deployed = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'));
         expect(deployed.name).to.equal(`@menagerie/${image.appArg}`);
         const port = await freePort();
@@ -160,7 +161,7 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps dependencies, build output, tools and git history out of the build context', () => {
-    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+    const ignored = readFileSync(path.join(REPOSITORY_ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).to.include.members(['**/node_modules', '**/dist', '.git', '.tools']);
     for (const needed of [
       'package.json',

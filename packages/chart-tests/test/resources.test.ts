@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLIENT, NAMESPACE, RELEASE, SERVER } from '@menagerie/telemetry/contract';
+import { CLIENT, NAMESPACE, RELEASE, SERVER } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
+import { effectiveValues, readHelmfile, releaseValuesFiles } from '@menagerie/tools/charts/helmfile';
+import { cpuMillis, formatRequests, memoryBytes, type Requests } from '@menagerie/tools/charts/resources';
+import { totalRequests, upstreamRequests, workloadRequests } from '@menagerie/tools/charts/stack-requests';
 import { expect } from 'chai';
-import { REPO_ROOT, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
-import { effectiveValues, readHelmfile, releaseValuesFiles } from '../src/helmfile.ts';
-import { cpuMillis, formatRequests, memoryBytes, type Requests } from '../src/resources.ts';
-import { totalRequests, upstreamRequests, workloadRequests } from '../src/stack-requests.ts';
 import { render } from './support/render.ts';
 
 /** The laptop budget: 4 CPU / 8 GiB, of which kind's own pods and the host need the rest. */
@@ -49,9 +50,9 @@ describe('resource requests of the whole stack', () => {
       const total = totalRequests([...upstream, ...apps]);
       expect(total.cpuMillis).to.be.at.most(BUDGET.cpuMillis);
       expect(total.memoryBytes).to.be.at.most(BUDGET.memoryBytes);
-      const docs = readFileSync(path.join(REPO_ROOT, 'docs/deploy.md'), 'utf8');
+      const docs = readFileSync(path.join(REPOSITORY_ROOT, 'docs/deploy.md'), 'utf8');
       // kind-up.sh asks Docker for the requests plus about 1 GiB for kind's own control plane.
-      const stack = readFileSync(path.join(REPO_ROOT, 'scripts/lib/stack.sh'), 'utf8');
+      const stack = readFileSync(path.join(REPOSITORY_ROOT, 'scripts/lib/stack.sh'), 'utf8');
       const dockerGib = Number(/^MENAGERIE_MIN_DOCKER_MEMORY_GIB=(\d+)\b/m.exec(stack)?.[1]);
       expect(dockerGib * 2 ** 30).to.be.at.least(total.memoryBytes + 2 ** 30);
       expect(docs, `docs/deploy.md must state "${environment}: ${formatRequests(total)}"`).to.include(

@@ -2,30 +2,31 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/telemetry/contract';
+import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { makeTempDir, UMBRELLA_DIR } from '@menagerie/tools/charts/charts';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { makeTempDir, REPO_ROOT, UMBRELLA_DIR } from '../src/charts.ts';
-import { readValues, valueAt } from '../src/values.ts';
 import { sandbox } from './support/sandbox.ts';
 
 const execFileAsync = promisify(execFile);
-const script = (name: string) => path.join(REPO_ROOT, 'scripts', name);
+const script = (name: string) => path.join(REPOSITORY_ROOT, 'scripts', name);
 
 describe('deploy scripts', () => {
   it('are all valid bash', async () => {
     const files = [
-      ...readdirSync(path.join(REPO_ROOT, 'scripts'))
+      ...readdirSync(path.join(REPOSITORY_ROOT, 'scripts'))
         .filter((f) => f.endsWith('.sh'))
         .map((f) => `scripts/${f}`),
-      ...readdirSync(path.join(REPO_ROOT, 'scripts/lib')).map((f) => `scripts/lib/${f}`),
+      ...readdirSync(path.join(REPOSITORY_ROOT, 'scripts/lib')).map((f) => `scripts/lib/${f}`),
     ];
     expect(files).to.include.members([
       'scripts/kind-up.sh',
       'scripts/kind-down.sh',
       'scripts/rollback-demo.sh',
     ]);
-    for (const file of files) await execFileAsync('bash', ['-n', path.join(REPO_ROOT, file)]);
+    for (const file of files) await execFileAsync('bash', ['-n', path.join(REPOSITORY_ROOT, file)]);
   });
 
   it('share names that agree with the contract, the charts and the kind cluster', async () => {
@@ -49,12 +50,12 @@ describe('deploy scripts', () => {
       `source "${script('lib/stack.sh')}"; printf '%s\\n' ${names.map((n) => `"$${n}"`).join(' ')}`,
     ]);
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
-    const cluster = parse(readFileSync(path.join(REPO_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
+    const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
     const hostPort = (containerPort: unknown) =>
       cluster.nodes[0].extraPortMappings.find(
         (m: { containerPort: number }) => m.containerPort === containerPort,
       )?.hostPort;
-    const kind = readValues(path.join(REPO_ROOT, 'deploy/helmfile/values/kind.yaml'));
+    const kind = readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/kind.yaml'));
     expect(values).to.deep.equal({
       MENAGERIE_CLUSTER: cluster.name,
       MENAGERIE_KUBE_CONTEXT: `kind-${cluster.name}`,
@@ -140,7 +141,7 @@ describe('scripts/kind-up.sh', () => {
     const calls = box.calls();
     // The tag image_tag gives (its own test covers clean and dirty trees), the same everywhere.
     const head = (
-      await execFileAsync('git', ['-C', REPO_ROOT, 'rev-parse', '--short=12', 'HEAD'])
+      await execFileAsync('git', ['-C', REPOSITORY_ROOT, 'rev-parse', '--short=12', 'HEAD'])
     ).stdout.trim();
     const tag = / --tag menagerie-server:(\S+) /.exec(
       calls.find((call) => call.startsWith('docker build')) ?? '',

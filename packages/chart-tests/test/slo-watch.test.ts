@@ -1,23 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promqlSyntaxErrors, selectedMetricNames } from '@menagerie/monitoring';
-import {
-  AVAILABILITY_SLO,
-  COMMON_METRICS,
-  LABEL,
-  SERVER,
-  SERVER_METRICS,
-} from '@menagerie/telemetry/contract';
-import { expect } from 'chai';
+import { AVAILABILITY_SLO, COMMON_METRICS, LABEL, SERVER, SERVER_METRICS } from '@menagerie/contract';
+import { promqlSyntaxErrors, selectedMetricNames } from '@menagerie/monitoring/inspect';
+import { prometheusApi } from '@menagerie/tools/prometheus-api';
 import {
   buildInfoQuery,
   ERROR_BUDGET_RATIO,
   errorRatioQuery,
   meets,
   type Observation,
-  PrometheusApi,
   watch,
-} from '../src/slo-watch.ts';
+} from '@menagerie/tools/slo-watch';
+import { expect } from 'chai';
 
 /** One state of the fake Prometheus: the error ratio (or none), the running versions, the alerts. */
 interface Moment {
@@ -26,14 +20,26 @@ interface Moment {
   readonly alerts?: { alertname: string; state: string; job?: string }[];
 }
 
-/** A Prometheus stand-in on loopback that moves to the next moment on every error-ratio query. */
+/**
+ * A Prometheus stand-in on loopback. Each poll asks for the error ratio, the
+ * build info and the alerts, concurrently: the n-th request of each kind sees
+ * the n-th moment (the last one from then on), whatever order they arrive in.
+ */
 async function fakePrometheus(
   moments: readonly Moment[],
 ): Promise<{ url: string; server: Server; queries: string[] }> {
-  let index = -1;
+  const asked = { ratio: 0, builds: 0, alerts: 0 };
+  const momentFor = (kind: keyof typeof asked) => {
+    asked[kind] += 1;
+    return moments[Math.min(asked[kind], moments.length) - 1] as Moment;
+  };
   const queries: string[] = [];
-  const server = createServer((request, response) => {
+  const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    // Prometheus takes the parameters in the query string or, as the client sends them, a form.
+    let form = '';
+    for await (const chunk of request) form += String(chunk);
+    for (const [name, value] of new URLSearchParams(form)) url.searchParams.append(name, value);
     const send = (data: unknown) => {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ status: 'success', data }));
@@ -41,21 +47,19 @@ async function fakePrometheus(
     if (url.pathname === '/api/v1/query') {
       const query = url.searchParams.get('query') ?? '';
       queries.push(query);
-      if (query === errorRatioQuery()) index = Math.min(index + 1, moments.length - 1);
-      const moment = moments[Math.max(index, 0)] as Moment;
       if (query === errorRatioQuery()) {
+        const moment = momentFor('ratio');
         const result = moment.ratio === undefined ? [] : [{ metric: {}, value: [0, String(moment.ratio)] }];
         return send({ resultType: 'vector', result });
       }
-      const result = moment.versions.map((version) => ({
+      const result = momentFor('builds').versions.map((version) => ({
         metric: { [LABEL.version]: version },
         value: [0, '1'],
       }));
       return send({ resultType: 'vector', result });
     }
     if (url.pathname === '/api/v1/alerts') {
-      const moment = moments[Math.max(index, 0)] as Moment;
-      const alerts = (moment.alerts ?? []).map(({ state, ...labels }) => ({ labels, state }));
+      const alerts = (momentFor('alerts').alerts ?? []).map(({ state, ...labels }) => ({ labels, state }));
       return send({ alerts });
     }
     response.statusCode = 404;
@@ -140,7 +144,7 @@ describe('the rollback demo SLO watch', () => {
       { ratio: 0.002, versions: ['1.0.0'] },
     ]);
     servers.push(prometheus.server);
-    const api = new PrometheusApi(prometheus.url);
+    const api = prometheusApi(prometheus.url);
     const lines: string[] = [];
     const common = { api, threshold: ERROR_BUDGET_RATIO, timeoutMs: 10_000, intervalMs: 0, sleep: noSleep };
     const breach = await watch({
@@ -170,7 +174,7 @@ describe('the rollback demo SLO watch', () => {
     servers.push(prometheus.server);
     let message = '';
     await watch({
-      api: new PrometheusApi(prometheus.url),
+      api: prometheusApi(prometheus.url),
       expectation: 'breach',
       version: '1.0.0-bad',
       threshold: ERROR_BUDGET_RATIO,
@@ -187,7 +191,7 @@ describe('the rollback demo SLO watch', () => {
   it('reports a Prometheus that answers with an error, and keeps polling', async () => {
     const prometheus = await fakePrometheus([{ ratio: 0, versions: ['1.0.0'] }]);
     servers.push(prometheus.server);
-    const api = new PrometheusApi(`${prometheus.url}/wrong-prefix`);
+    const api = prometheusApi(`${prometheus.url}/wrong-prefix`);
     const lines: string[] = [];
     let polls = 0;
     await watch({

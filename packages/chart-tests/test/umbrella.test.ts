@@ -19,14 +19,27 @@ import {
   SERVER,
   SERVER_METRICS,
   STACK,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
+import {
+  isLocalDependency,
+  makeTempDir,
+  readChart,
+  UMBRELLA_DIR,
+  umbrellaCopy,
+} from '@menagerie/tools/charts/charts';
+import { helm, helmLint, helmTemplateError } from '@menagerie/tools/charts/helm';
+import {
+  envValue,
+  findObject,
+  type K8sObject,
+  ofKind,
+  podSpecOf,
+  selects,
+} from '@menagerie/tools/charts/manifests';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
+import { alloyPushUrls, provisionedDatasources, serviceTarget } from '@menagerie/tools/charts/wiring';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { isLocalDependency, makeTempDir, readChart, UMBRELLA_DIR, umbrellaCopy } from '../src/charts.ts';
-import { helm, helmLint, helmTemplateError } from '../src/helm.ts';
-import { envValue, findObject, type K8sObject, ofKind, podSpecOf, selects } from '../src/manifests.ts';
-import { readValues, valueAt } from '../src/values.ts';
-import { alloyPushUrls, provisionedDatasources, serviceTarget } from '../src/wiring.ts';
 import { allSchemaProblems, decodeBase64, render } from './support/render.ts';
 import { runTestPodScript } from './support/test-pod.ts';
 

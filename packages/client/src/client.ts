@@ -1,16 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLIENT, PATHS } from '@menagerie/contract';
+import { describeSignals } from '@menagerie/settings';
 import {
-  CLIENT,
-  createLogger,
-  disabledTracing,
   type Logger,
   negotiateFormat,
-  PATHS,
   renderMetrics,
   type SpanExporter,
-  startTracing,
-  type Tracing,
+  startTelemetry,
 } from '@menagerie/telemetry';
 import type { ClientConfig } from './config.ts';
 import { OpenLoop } from './open-loop.ts';
@@ -18,7 +15,7 @@ import { Population } from './population.ts';
 import { planRequest, type Random, retirePlan, scenarioPicker } from './scenarios.ts';
 import { createSender } from './sender.ts';
 import { RunStats, type Summary, summaryFields } from './stats.ts';
-import { type ClientTelemetry, clientTelemetryOff, createClientMetrics } from './telemetry.ts';
+import { type ClientTelemetry, clientTelemetry, clientTelemetryOff } from './telemetry.ts';
 
 export interface ClientOptions {
   config: ClientConfig;
@@ -50,28 +47,24 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 export async function startClient(options: ClientOptions): Promise<RunningClient> {
   const { config } = options;
   const random = options.random ?? Math.random;
-  const metrics = config.telemetry ? createClientMetrics(config, config.rate) : undefined;
-  const tracing: Tracing = config.telemetry
-    ? startTracing({
-        defaultServiceName: CLIENT.name,
-        serviceVersion: config.version,
-        env: options.env ?? process.env,
-        ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
-        ...(metrics ? { onSpansDropped: metrics.onSpansDropped } : {}),
-      })
-    : disabledTracing(CLIENT.name);
-  const log = createLogger({
-    service: tracing.serviceName,
-    level: config.logLevel,
-    ...(options.logStream ? { stream: options.logStream } : {}),
+  const shared = startTelemetry({
+    defaultServiceName: CLIENT.name,
+    build: config,
+    signals: config.telemetry,
+    logLevel: config.logLevel,
+    env: options.env ?? process.env,
+    spanExporter: options.spanExporter,
+    logStream: options.logStream,
   });
-  const telemetry: ClientTelemetry = metrics?.telemetry ?? clientTelemetryOff;
+  const { log } = shared;
+  const registry = shared.metrics?.registry;
+  const telemetry: ClientTelemetry = registry ? clientTelemetry(registry, config.rate) : clientTelemetryOff;
 
   const http: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === PATHS.liveness) return json(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && path === PATHS.metrics && metrics) {
-      renderMetrics(metrics.registry, negotiateFormat(req.headers.accept)).then(
+    if (req.method === 'GET' && path === PATHS.metrics && registry) {
+      renderMetrics(registry, negotiateFormat(req.headers.accept)).then(
         ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
         () => json(res, 500, { error: { status: 500, code: 'internal_error', message: 'metrics failed' } }),
       );
@@ -88,8 +81,8 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
   const send = createSender({
     baseUrl: config.serverUrl,
     timeoutMs: config.requestTimeoutMs,
-    tracer: config.telemetry ? tracing.tracer : undefined,
-    log,
+    tracer: shared.tracer,
+    log: shared.requestLog,
   });
   const nextScenario = scenarioPicker(config.weights, random);
   // Room for every registration that can be in flight when a retirement is planned.
@@ -132,7 +125,7 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     },
   });
 
-  log.info(`${tracing.serviceName} sending to ${config.serverUrl}`, {
+  log.info(`${shared.serviceName} sending to ${config.serverUrl}`, {
     port,
     server_url: config.serverUrl,
     target_rps: config.rate,
@@ -140,10 +133,8 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
     max_in_flight: config.maxInFlight,
     population_limit: config.populationLimit,
     request_timeout_ms: config.requestTimeoutMs,
-    traces: config.telemetry
-      ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
-      : 'not exported (TELEMETRY=off)',
-    telemetry: config.telemetry ? 'on' : 'off',
+    traces: shared.tracesDestination,
+    telemetry: describeSignals(config.telemetry),
     version: config.version,
   });
   loop.start();
@@ -175,7 +166,7 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
         population: population.size,
         population_forgotten: population.forgotten,
       });
-      await tracing.shutdown().catch(() => {});
+      await shared.flushSpans().catch(() => {});
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await log.close();

@@ -1,14 +1,12 @@
+import { CLIENT, CLIENT_ENV, type LogLevel, SERVER } from '@menagerie/contract';
 import {
-  CLIENT,
-  CLIENT_ENV,
   ConfigError,
-  type LogLevel,
   logLevelEnv,
   numberEnv,
-  onOffEnv,
   packageVersion,
-  SERVER,
-} from '@menagerie/telemetry';
+  type TelemetrySignals,
+  telemetrySignals,
+} from '@menagerie/settings';
 import { DEFAULT_SCENARIO_WEIGHTS, isScenario, type ScenarioWeights } from './scenarios.ts';
 
 export interface ClientConfig {
@@ -23,7 +21,7 @@ export interface ClientConfig {
   weights: ScenarioWeights;
   /** Most animals the client keeps registered before it retires its oldest. */
   populationLimit: number;
-  telemetry: boolean;
+  telemetry: TelemetrySignals;
   logLevel: LogLevel;
   version: string;
   revision: string;
@@ -97,7 +95,7 @@ export function clientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Clien
       max: 1_000_000,
       integer: true,
     }),
-    telemetry: onOffEnv(env, E.telemetry),
+    telemetry: telemetrySignals(env, E.telemetry),
     logLevel: logLevelEnv(env, E.logLevel),
     version: env[E.version]?.trim() || packageVersion(new URL('../package.json', import.meta.url)),
     revision: env[E.revision]?.trim() || 'unknown',

@@ -1,4 +1,4 @@
-import type { ClientOutcome } from '@menagerie/telemetry';
+import type { ClientOutcome } from '@menagerie/contract';
 
 /** The caller-side outcome of a request that got an answer. */
 export function outcomeOfStatus(status: number): ClientOutcome {

@@ -1,5 +1,5 @@
 import { LEGS_MAX, NAME_MAX_LENGTH, SPECIES, SPECIES_LEGS, type Species } from '@menagerie/animals';
-import { ROUTE } from '@menagerie/telemetry';
+import { ROUTE } from '@menagerie/contract';
 
 /**
  * What the client sends, drawn by weight, one name per kind of request (the

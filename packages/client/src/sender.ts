@@ -1,4 +1,5 @@
-import { type ClientOutcome, LOG_FIELD, type Logger, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/telemetry';
+import { type ClientOutcome, LOG_FIELD, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/contract';
+import type { Logger } from '@menagerie/telemetry';
 import { context, propagation, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
@@ -62,7 +63,8 @@ export function createSender(options: {
   baseUrl: string;
   timeoutMs: number;
   tracer: Tracer | undefined;
-  log: Logger;
+  /** Per-request debug lines; undefined when TELEMETRY leaves logs out. */
+  log: Logger | undefined;
 }): Send {
   const http = createHttpClient(options.baseUrl, options.timeoutMs);
   const server = new URL(options.baseUrl);
@@ -134,7 +136,7 @@ export function createSender(options: {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       }
       span.end();
-      log.debug('request', {
+      log?.debug('request', {
         scenario: plan.scenario,
         [LOG_FIELD.method]: plan.method,
         [LOG_FIELD.route]: route,

@@ -1,4 +1,4 @@
-import { CLIENT_OUTCOMES, type ClientOutcome } from '@menagerie/telemetry';
+import { CLIENT_OUTCOMES, type ClientOutcome } from '@menagerie/contract';
 
 /** Counts and latencies of one stretch of a run. */
 interface Tally {

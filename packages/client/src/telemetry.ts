@@ -1,13 +1,5 @@
-import {
-  CLIENT_METRICS,
-  type ClientOutcome,
-  createMetricSet,
-  createRegistry,
-  durationRecorder,
-  labelChildren,
-  type Registry,
-  type SpanDropReason,
-} from '@menagerie/telemetry';
+import { CLIENT_METRICS, type ClientOutcome } from '@menagerie/contract';
+import { createMetricSet, durationRecorder, labelChildren, type Registry } from '@menagerie/telemetry';
 import type { UnsentReason } from './open-loop.ts';
 import type { Scenario } from './scenarios.ts';
 
@@ -26,33 +18,19 @@ export const clientTelemetryOff: ClientTelemetry = {
   answered: () => {},
 };
 
-export interface ClientMetrics {
-  registry: Registry;
-  telemetry: ClientTelemetry;
-  onSpansDropped: (reason: SpanDropReason, count: number) => void;
-}
-
-export function createClientMetrics(
-  build: { version: string; revision: string },
-  targetRate: number,
-): ClientMetrics {
-  const { registry, common } = createRegistry(build);
+/** The client's metrics, in the registry both services' telemetry set-up creates. */
+export function clientTelemetry(registry: Registry, targetRate: number): ClientTelemetry {
   const m = createMetricSet(registry, CLIENT_METRICS, { exemplars: true });
   m.targetRate.set(targetRate);
   m.requestsScheduled.inc(0);
   m.requestsUnsent.labels('max_in_flight').inc(0);
   const unsent = labelChildren((reason) => m.requestsUnsent.labels(reason));
-  const dropped = labelChildren((reason) => common.spansDropped.labels(reason));
   const duration = durationRecorder(m.requestDuration, CLIENT_METRICS.requestDuration.labels, true);
   return {
-    registry,
-    onSpansDropped: (reason, count) => dropped(reason).inc(count),
-    telemetry: {
-      scheduled: () => m.requestsScheduled.inc(),
-      unsent: (reason) => unsent(reason).inc(),
-      inFlight: (delta) => m.requestsInFlight.inc(delta),
-      answered: (scenario, outcome, seconds, traceId) =>
-        duration.observe([scenario, outcome], seconds, traceId),
-    },
+    scheduled: () => m.requestsScheduled.inc(),
+    unsent: (reason) => unsent(reason).inc(),
+    inFlight: (delta) => m.requestsInFlight.inc(delta),
+    answered: (scenario, outcome, seconds, traceId) =>
+      duration.observe([scenario, outcome], seconds, traceId),
   };
 }

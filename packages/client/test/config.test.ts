@@ -1,4 +1,5 @@
-import { CLIENT } from '@menagerie/telemetry';
+import { CLIENT } from '@menagerie/contract';
+import { ALL_SIGNALS, NO_SIGNALS } from '@menagerie/settings';
 import { expect } from 'chai';
 import { ConfigError, clientConfigFromEnv, DEFAULT_SCENARIO_WEIGHTS, parseWeights } from '../src/index.ts';
 
@@ -13,9 +14,17 @@ describe('client configuration', () => {
       maxInFlight: 50,
       requestTimeoutMs: 5000,
       populationLimit: 5000,
-      telemetry: true,
+      telemetry: ALL_SIGNALS,
     });
     expect(config.weights).to.deep.equal(DEFAULT_SCENARIO_WEIGHTS);
+  });
+
+  it('reads TELEMETRY as the server does: on, off or a list of signals', () => {
+    const signals = (value: string) => clientConfigFromEnv({ TELEMETRY: value }).telemetry;
+    expect(signals('on')).to.deep.equal(ALL_SIGNALS);
+    expect(signals('OFF')).to.deep.equal(NO_SIGNALS);
+    expect(signals('metrics,traces')).to.deep.equal({ metrics: true, traces: true, logs: false });
+    expect(() => signals('metrics,spans')).to.throw(ConfigError, 'TELEMETRY="metrics,spans"');
   });
 
   it('reads POPULATION_LIMIT', () => {

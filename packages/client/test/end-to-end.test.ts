@@ -15,8 +15,8 @@ import {
   SERVER,
   SERVER_METRICS,
   SPAN_ATTRIBUTE,
-} from '@menagerie/telemetry';
-import { startOtlpReceiver } from '@menagerie/telemetry/testing';
+} from '@menagerie/contract';
+import { startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
 import {
   clientConfigFromEnv,

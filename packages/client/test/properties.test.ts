@@ -1,4 +1,4 @@
-import { CLIENT_ENV } from '@menagerie/telemetry';
+import { CLIENT_ENV } from '@menagerie/contract';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ConfigError, clientConfigFromEnv, OpenLoop, Population } from '../src/index.ts';

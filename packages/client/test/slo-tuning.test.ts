@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { SPECIES } from '@menagerie/animals';
-import { BURN_RATE_POLICY } from '@menagerie/monitoring';
+import { AVAILABILITY_SLO, BURN_RATE_POLICY, LATENCY_SLO } from '@menagerie/contract';
 import { type BehaviourProfile, DEFAULT_BEHAVIOUR_PROFILE, loadBehaviourProfile } from '@menagerie/server';
-import { AVAILABILITY_SLO, LATENCY_SLO } from '@menagerie/telemetry';
 import { expect } from 'chai';
 import { DEFAULT_SCENARIO_WEIGHTS } from '../src/index.ts';
 

@@ -3,17 +3,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CLIENT,
-  DATASOURCE_UID,
-  NAMESPACE,
-  SERVER,
-  SERVER_METRICS,
-  STACK,
-} from '@menagerie/telemetry/contract';
+import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS, STACK } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { EXIT, runFromCommandLine } from '@menagerie/tools/e2e/cli';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import { EXIT, runFromCommandLine } from '../src/cli.ts';
 import { freePort } from './support/server.ts';
 import { FIXTURE_DASHBOARDS, type LocalStack, startLocalStack, stream } from './support/stack.ts';
 
@@ -243,7 +237,7 @@ describe('menagerie-e2e against a real Prometheus and fakes of Grafana, Loki and
 
   it('runs as a command: exit 1 with a FAIL line on stdout, and the password never printed', async () => {
     stack.grafana.dashboards = [FIXTURE_DASHBOARDS[0] as { uid: string; title: string }];
-    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const main = fileURLToPath(import.meta.resolve('@menagerie/tools/cli/e2e'));
     const child = spawn(process.execPath, [main, ...stack.args(), '--timeout=1', '--interval=0.2'], {
       env: { ...process.env, ...stack.env() },
     });
@@ -262,7 +256,7 @@ describe('menagerie-e2e against a real Prometheus and fakes of Grafana, Loki and
     expect(stdout + stderr).not.to.include(stack.grafana.password);
   });
   describe('scripts/e2e.sh, with a kubectl that forwards to the local stack', () => {
-    const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    const repoRoot = REPOSITORY_ROOT;
     let bin: string;
     before(() => {
       bin = mkdtempSync(join(tmpdir(), 'menagerie-fake-kubectl-'));

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDashboards, readRuleGroups } from '@menagerie/tools/e2e/expectations';
+import { FatalCheckError } from '@menagerie/tools/e2e/runner';
 import { expect } from 'chai';
-import { readDashboards, readRuleGroups } from '../src/expectations.ts';
-import { FatalCheckError } from '../src/runner.ts';
 import { DASHBOARDS_DIR } from './support/stack.ts';
 
 describe('expectations read from the chart files', () => {

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NAMESPACE } from '@menagerie/telemetry/contract';
+import { NAMESPACE } from '@menagerie/contract';
+import { EXIT, runFromCommandLine } from '@menagerie/tools/e2e/cli';
+import {
+  DEFAULT_DASHBOARDS_DIR,
+  DEFAULT_RULES_DIR,
+  parseOptions,
+  UsageError,
+} from '@menagerie/tools/e2e/options';
 import { expect } from 'chai';
-import { EXIT, runFromCommandLine } from '../src/cli.ts';
-import { DEFAULT_DASHBOARDS_DIR, DEFAULT_RULES_DIR, parseOptions, UsageError } from '../src/options.ts';
 
 const ENDPOINTS = [
   '--prometheus=http://127.0.0.1:9090',

@@ -1,5 +1,5 @@
+import { type Check, FatalCheckError, formatResult, runChecks } from '@menagerie/tools/e2e/runner';
 import { expect } from 'chai';
-import { type Check, FatalCheckError, formatResult, runChecks } from '../src/runner.ts';
 
 /** A clock that advances only when the runner sleeps, so deadlines are exact and tests instant. */
 function fakeClock() {

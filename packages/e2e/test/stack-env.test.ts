@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NAMESPACE, STACK } from '@menagerie/telemetry/contract';
+import { NAMESPACE, STACK } from '@menagerie/contract';
+import { stackEnv, toShell } from '@menagerie/tools/e2e/stack-env';
 import { expect } from 'chai';
-import { stackEnv, toShell } from '../src/stack-env.ts';
 
 describe('stack names for the shell scripts', () => {
   it('prints assignments that bash evaluates to the contract values', () => {
-    const script = fileURLToPath(new URL('../src/print-stack-env.ts', import.meta.url));
+    const script = fileURLToPath(import.meta.resolve('@menagerie/tools/cli/print-stack-env'));
     const shown = execFileSync(
       'bash',
       [

@@ -1,6 +1,6 @@
-import { LOG_FIELD } from '@menagerie/telemetry/contract';
+import { LOG_FIELD } from '@menagerie/contract';
+import { serviceNamesInTrace, traceIdsFromLogs } from '@menagerie/tools/e2e/checks/tempo';
 import { expect } from 'chai';
-import { serviceNamesInTrace, traceIdsFromLogs } from '../src/checks/tempo.ts';
 
 const ID_A = 'a'.repeat(32);
 const ID_B = '0123456789abcdef0123456789abcdef';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+
 import { join } from 'node:path';
-import { REPOSITORY_ROOT } from '@menagerie/monitoring';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { prometheusUiBase } from './http-apis.ts';
 import { UPSTREAM_CHARTS_ENV } from './observability/programs.ts';
 import { PrerequisiteError } from './prerequisites.ts';

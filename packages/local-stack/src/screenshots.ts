@@ -1,18 +1,14 @@
 #!/usr/bin/env node
+
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  ALERT,
-  DASHBOARD_UID,
-  DEFAULT_SUBSTITUTIONS,
-  listPanelQueries,
-  REPOSITORY_ROOT,
-  substituteVariables,
-} from '@menagerie/monitoring';
+import { ALERT, DASHBOARD_UID } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { DEFAULT_SUBSTITUTIONS, listPanelQueries, substituteVariables } from '@menagerie/monitoring/inspect';
 import { type AlertmanagerAlert, prometheusUiBase, waitUntil } from './http-apis.ts';
 import { findOnPath } from './prerequisites.ts';
 import { portsFromEnv } from './settings.ts';

@@ -1,4 +1,4 @@
-import { CLIENT, SERVER, STACK } from '@menagerie/telemetry/contract';
+import { CLIENT, SERVER, STACK } from '@menagerie/contract';
 
 /**
  * Where the local stack listens. The services keep their contract ports; the

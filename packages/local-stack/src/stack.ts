@@ -1,18 +1,19 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OUTPUT_DIR, REPOSITORY_ROOT } from '@menagerie/monitoring';
 import {
   CLIENT,
   CLIENT_ENV,
   LOG_FIELD,
   OTEL_ENV,
+  OUTPUT_DIR,
   PATHS,
   ROUTE,
   SERVER,
   SERVER_ENV,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { stringify } from 'yaml';
 import { blackboxConfig } from './config/blackbox.ts';
 import { podTargets, prometheusConfig } from './config/prometheus.ts';

@@ -1,4 +1,4 @@
-import { CLIENT, NAMESPACE, SERVER, STACK, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { CLIENT, NAMESPACE, SERVER, STACK, TARGET_LABEL } from '@menagerie/contract';
 
 /**
  * The target labels Prometheus gives each local process: the labels the

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OTLP } from '@menagerie/telemetry/contract';
+import { OTLP } from '@menagerie/contract';
 
 /**
  * The local stack has no Tempo, but the services only record trace ids (in

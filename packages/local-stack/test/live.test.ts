@@ -5,31 +5,30 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   ALERT,
-  ALL_VALUE,
-  CLUSTER_ONLY_METRIC,
-  CLUSTER_ONLY_METRIC_NAMES,
-  DEFAULT_SUBSTITUTIONS,
-  listPanelQueries,
-  listRules,
-  listVariableQueries,
-  type PanelQuery,
-  RECEIVER,
-  STANDARD_METRIC,
-  STANDARD_METRIC_NAMES,
-  selectedMetricNames,
-  substituteVariables,
-} from '@menagerie/monitoring';
-import {
   CLIENT,
+  CLUSTER_ONLY_METRIC,
   EXEMPLAR_LABEL,
   LOG_FIELD,
   NAMESPACE,
   PATHS,
   SERVER,
   SERVER_METRICS,
+  STANDARD_METRIC,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { type OtlpReceiver, startOtlpReceiver } from '@menagerie/telemetry/testing';
+} from '@menagerie/contract';
+import { ALL_VALUE, RECEIVER } from '@menagerie/monitoring';
+import {
+  CLUSTER_ONLY_METRIC_NAMES,
+  DEFAULT_SUBSTITUTIONS,
+  listPanelQueries,
+  listRules,
+  listVariableQueries,
+  type PanelQuery,
+  STANDARD_METRIC_NAMES,
+  selectedMetricNames,
+  substituteVariables,
+} from '@menagerie/monitoring/inspect';
+import { type OtlpReceiver, startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
 import { type AlertmanagerAlert, type QueryResult, waitUntil } from '../src/http-apis.ts';
 import type { Rhythm } from '../src/settings.ts';

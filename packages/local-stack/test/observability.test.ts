@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { K8sObject } from '@menagerie/chart-tests/dist/manifests.js';
-import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, STACK } from '@menagerie/telemetry/contract';
+import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, STACK } from '@menagerie/contract';
+import type { K8sObject } from '@menagerie/tools/charts/manifests';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import {

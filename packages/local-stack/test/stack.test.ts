@@ -4,15 +4,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { REPOSITORY_ROOT } from '@menagerie/monitoring';
-import {
-  BLACKBOX_PROBE,
-  CLIENT,
-  NAMESPACE,
-  SERVER,
-  STACK,
-  TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
+import { BLACKBOX_PROBE, CLIENT, NAMESPACE, SERVER, STACK, TARGET_LABEL } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { blackboxConfig } from '../src/config/blackbox.ts';

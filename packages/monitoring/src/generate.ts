@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { OUTPUT_DIR } from './naming.ts';
-import { REPOSITORY_ROOT } from './paths.ts';
+import { OUTPUT_DIR } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { renderAll } from './render.ts';
 
 /**

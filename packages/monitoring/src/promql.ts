@@ -1,6 +1,8 @@
 /**
- * Small builders for PromQL text, so selectors are assembled from contract
- * names instead of being typed by hand.
+ * The few pieces of PromQL text the templates in queries/ and rules/ share:
+ * matchers that need quoting or escaping, a bucket boundary as Prometheus 2
+ * and 3 both spell it, numbers without float noise, and the zero-safe forms
+ * of a ratio. The queries themselves are written out where they are used.
  */
 
 /** One label matcher, e.g. `job="menagerie-server"`. */
@@ -9,7 +11,6 @@ export type Matcher = string;
 const quote = (value: string): string => JSON.stringify(value);
 
 export const eq = (label: string, value: string): Matcher => `${label}=${quote(value)}`;
-export const ne = (label: string, value: string): Matcher => `${label}!=${quote(value)}`;
 export const re = (label: string, regex: string): Matcher => `${label}=~${quote(regex)}`;
 
 /** Escapes regex metacharacters so a literal value can sit inside `=~`. */
@@ -32,12 +33,6 @@ export const leMatcher = (seconds: number): Matcher => {
 export const selector = (metric: string, matchers: readonly Matcher[] = []): string =>
   matchers.length === 0 ? metric : `${metric}{${matchers.join(', ')}}`;
 
-export const rate = (series: string, window: string): string => `rate(${series}[${window}])`;
-export const increase = (series: string, window: string): string => `increase(${series}[${window}])`;
-
-export const sumBy = (labels: readonly string[], expr: string): string =>
-  labels.length === 0 ? `sum(${expr})` : `sum by (${labels.join(', ')}) (${expr})`;
-
 /** Formats a float without binary noise (1 - 0.995 prints as 0.005). */
 export const num = (value: number): string => String(Number(value.toPrecision(12)));
 
@@ -53,6 +48,3 @@ export const safeRatio = (numerator: string, denominator: string): string =>
 
 /** `expr`, or 0 for each series of `shape` when `expr` has no series (e.g. no 5xx yet). */
 export const orZeroLike = (expr: string, shape: string): string => `(${expr} or 0 * ${shape})`;
-
-/** `expr`, or a single 0 when it has no series at all (a counter that has never moved). */
-export const orZero = (expr: string): string => `(${expr}) or on () vector(0)`;

@@ -1,7 +1,8 @@
+import { OUTPUT_DIR } from '@menagerie/contract';
 import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanager/config.ts';
 import { dashboardFiles } from './dashboards/index.ts';
-import { OUTPUT_DIR } from './naming.ts';
+import { ruleTestFiles } from './rule-tests/index.ts';
 import { ruleFiles } from './rules/index.ts';
 
 /** Every generated file: path relative to the repository root → exact content. */
@@ -23,6 +24,9 @@ export function renderAll(): RenderedFiles {
   }
   for (const file of ruleFiles()) {
     files.set(`${OUTPUT_DIR.rules}/${file.name}.yaml`, `${HEADER}\n${toYaml({ groups: file.groups })}`);
+  }
+  for (const test of ruleTestFiles()) {
+    files.set(`${OUTPUT_DIR.ruleTests}/${test.name}.yaml`, `${HEADER}\n${toYaml(test.content)}`);
   }
   files.set(`${OUTPUT_DIR.alertmanager}/alertmanager.yaml`, `${HEADER}\n${toYaml(alertmanagerConfig())}`);
   return files;

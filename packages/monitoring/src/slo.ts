@@ -1,60 +1,18 @@
 import {
+  ALERT,
+  type AlertName,
   AVAILABILITY_SLO,
-  LABEL,
   LATENCY_SLO,
-  SERVER,
-  SERVER_METRICS,
-  SLI_ROUTES,
+  RULE_GROUP,
   type Slo,
-  TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { ALERT, type AlertName, RULE_GROUP } from './naming.ts';
-import { eq, leMatcher, num, oneOf, orZeroLike, rate, re, selector, sumBy } from './promql.ts';
+} from '@menagerie/contract';
+import { num, orZeroLike } from './promql.ts';
+import { apiRequestRate, apiServerErrorRate, apiSlowRequestRate } from './queries/sli.ts';
 
 /**
- * The two SLIs, as PromQL over the server's request histogram, and the
- * multi-window multi-burn-rate policy from the SRE workbook (chapter 5).
+ * The two SLIs, as PromQL over the server's request histogram. Their
+ * objectives, windows and burn-rate policy are facts of the contract.
  */
-
-/** Every window an SLI error ratio is recorded over. */
-export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
-export type SliWindow = (typeof SLI_WINDOWS)[number];
-
-export interface BurnRateCondition {
-  /** Multiple of the error budget's steady spend (1× spends it exactly over the SLO period). */
-  readonly factor: number;
-  readonly long: SliWindow;
-  /** Confirms the burn is still going on, so the alert resets soon after it stops. */
-  readonly short: SliWindow;
-}
-
-/** An alert fires when any of its conditions holds over both windows. */
-export const BURN_RATE_POLICY = {
-  page: [
-    { factor: 14.4, long: '1h', short: '5m' },
-    { factor: 6, long: '6h', short: '30m' },
-  ],
-  ticket: [
-    { factor: 3, long: '1d', short: '2h' },
-    { factor: 1, long: '3d', short: '6h' },
-  ],
-} as const satisfies Record<'page' | 'ticket', readonly BurnRateCondition[]>;
-
-/** Recording-rule names, in the naming scheme Sloth made common. */
-export const SLO_RECORD = {
-  events: 'slo:sli_events:rate5m',
-  badEvents: 'slo:sli_bad_events:rate5m',
-  errorRatio: (window: string): string => `slo:sli_error:ratio_rate${window}`,
-  objective: 'slo:objective:ratio',
-  errorBudget: 'slo:error_budget:ratio',
-  periodDays: 'slo:time_period:days',
-  currentBurnRate: 'slo:current_burn_rate:ratio',
-  periodBurnRate: 'slo:period_burn_rate:ratio',
-  budgetRemaining: 'slo:period_error_budget_remaining:ratio',
-} as const;
-
-/** SLI series keep these labels: one SLI per service in each namespace. */
-export const SLI_AGGREGATION = [TARGET_LABEL.namespace, TARGET_LABEL.service] as const;
 
 export interface SliDefinition {
   readonly slo: Slo;
@@ -63,16 +21,11 @@ export interface SliDefinition {
   readonly alerts: { readonly page: AlertName; readonly ticket: AlertName };
   readonly groups: { readonly sli: string; readonly meta: string; readonly alerts: string };
   readonly file: string;
-  /** Requests per second on the SLI routes over `window`, by SLI_AGGREGATION. */
+  /** Requests per second on the SLI routes over `window`, by namespace and service. */
   totalRate(window: string): string;
   /** Bad requests per second over `window`; may have no series when there are none. */
   badRate(window: string): string;
 }
-
-const duration = SERVER_METRICS.requestDuration.name;
-const apiRequests = [eq(TARGET_LABEL.job, SERVER.name), oneOf(LABEL.route, SLI_ROUTES)];
-const requestsOver = (window: string, extra: string[] = []): string =>
-  sumBy(SLI_AGGREGATION, rate(selector(`${duration}_count`, [...apiRequests, ...extra]), window));
 
 export const AVAILABILITY_SLI: SliDefinition = {
   slo: AVAILABILITY_SLO,
@@ -84,8 +37,8 @@ export const AVAILABILITY_SLI: SliDefinition = {
     alerts: RULE_GROUP.availabilityAlerts,
   },
   file: 'slo-availability',
-  totalRate: (window) => requestsOver(window),
-  badRate: (window) => requestsOver(window, [re(LABEL.statusCode, '5..')]),
+  totalRate: apiRequestRate,
+  badRate: apiServerErrorRate,
 };
 
 export const LATENCY_SLI: SliDefinition = {
@@ -94,15 +47,8 @@ export const LATENCY_SLI: SliDefinition = {
   alerts: { page: ALERT.latencyFastBurn, ticket: ALERT.latencySlowBurn },
   groups: { sli: RULE_GROUP.latencySli, meta: RULE_GROUP.latencyMeta, alerts: RULE_GROUP.latencyAlerts },
   file: 'slo-latency',
-  totalRate: (window) => requestsOver(window),
-  // A request is slow when it is counted but not in the threshold's bucket.
-  badRate: (window) => {
-    const fast = sumBy(
-      SLI_AGGREGATION,
-      rate(selector(`${duration}_bucket`, [...apiRequests, leMatcher(LATENCY_SLO.thresholdSeconds)]), window),
-    );
-    return `clamp_min(${requestsOver(window)} - ${fast}, 0)`;
-  },
+  totalRate: apiRequestRate,
+  badRate: apiSlowRequestRate,
 };
 
 export const SLIS: readonly SliDefinition[] = [AVAILABILITY_SLI, LATENCY_SLI];

@@ -3,20 +3,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PAGING } from '@menagerie/telemetry/contract';
+import { ALERT, OUTPUT_DIR, PAGING } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import {
-  ALERT,
   type AlertingRule,
   alertmanagerConfig,
   EXPLAINED_BY_SERVER_DOWN,
-  listRules,
-  OUTPUT_DIR,
   RECEIVER,
-  REPOSITORY_ROOT,
   SERVER_GONE,
 } from '../src/index.ts';
+import { listRules } from '../src/inspect/index.ts';
 
 const configFile = join(REPOSITORY_ROOT, OUTPUT_DIR.alertmanager, 'alertmanager.yaml');
 const alerts = listRules()

@@ -1,12 +1,7 @@
-import { DATASOURCE_UID, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { DASHBOARD_UID, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
 import { expect } from 'chai';
-import {
-  CLUSTER_ONLY_METRIC_NAMES,
-  DASHBOARD_UID,
-  dashboardFiles,
-  listPanelQueries,
-  listVariableQueries,
-} from '../src/index.ts';
+import { dashboardFiles } from '../src/index.ts';
+import { CLUSTER_ONLY_METRIC_NAMES, listPanelQueries, listVariableQueries } from '../src/inspect/index.ts';
 
 interface JsonPanel {
   id?: number;

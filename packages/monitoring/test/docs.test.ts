@@ -1,22 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LATENCY_SLO, PAGING, SLI_ROUTES } from '@menagerie/telemetry/contract';
-import { expect } from 'chai';
 import {
   ALERT,
-  type AlertingRule,
   BURN_RATE_POLICY,
-  CLUSTER_ONLY_METRIC_NAMES,
-  dashboardFiles,
-  listRules,
-  RECEIVER,
-  REPOSITORY_ROOT,
-  RUNBOOK_DIR,
-  SLIS,
+  LATENCY_SLO,
+  PAGING,
+  SLI_ROUTES,
   SLO_RECORD,
-  STANDARD_METRIC_NAMES,
   SYMPTOM_THRESHOLD,
-} from '../src/index.ts';
+} from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { expect } from 'chai';
+import { type AlertingRule, dashboardFiles, RECEIVER, RUNBOOK_DIR, SLIS } from '../src/index.ts';
+import { CLUSTER_ONLY_METRIC_NAMES, listRules, STANDARD_METRIC_NAMES } from '../src/inspect/index.ts';
 import { num } from '../src/promql.ts';
 import { errorBudget } from '../src/slo.ts';
 

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OUTPUT_DIR } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
-import { OUTPUT_DIR, REPOSITORY_ROOT, renderAll } from '../src/index.ts';
+import { renderAll } from '../src/index.ts';
 
 describe('generated files', () => {
   const rendered = renderAll();

@@ -2,7 +2,7 @@ import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as traceqlParser } from '@grafana/lezer-traceql';
 import type { LRParser } from '@lezer/lr';
 import { expect } from 'chai';
-import { listPanelQueries, substituteVariables } from '../src/index.ts';
+import { listPanelQueries, substituteVariables } from '../src/inspect/index.ts';
 
 const errorsIn = (parser: LRParser, query: string): string[] => {
   const errors: string[] = [];

@@ -13,7 +13,7 @@ import {
   STANDARD_METRIC_NAMES,
   selectedMetricNames,
   substituteVariables,
-} from '../src/index.ts';
+} from '../src/inspect/index.ts';
 import { toYaml } from '../src/render.ts';
 
 /** Every PromQL expression the dashboards and rules hold, variables and macros substituted. */

@@ -1,66 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OUTPUT_DIR } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
-import { type AlertingRule, listRules, OUTPUT_DIR, REPOSITORY_ROOT, ruleFiles } from '../src/index.ts';
-import { toYaml } from '../src/render.ts';
-import { renderAnnotation } from './support/go-template.ts';
-import { type AlertCheck, SCENARIOS, type Scenario } from './support/promtool-cases.ts';
+import { ruleFiles } from '../src/index.ts';
+import { listRules } from '../src/inspect/index.ts';
+import { ruleTestFiles } from '../src/rule-tests/index.ts';
+import { SCENARIOS } from '../src/rule-tests/scenarios.ts';
 
-/** The committed rule files (the drift test proves they are what the generator writes). */
+/** The committed rule and test files (the drift test proves they are what the generator writes). */
 const ruleFilePaths = ruleFiles().map((f) => join(REPOSITORY_ROOT, OUTPUT_DIR.rules, `${f.name}.yaml`));
-
-const alertingRules = new Map(
-  listRules()
-    .filter((r) => r.kind === 'alert')
-    .map((r) => [r.name, r.rule as AlertingRule]),
-);
-
-function expectedAlerts(check: AlertCheck) {
-  const rule = alertingRules.get(check.alert);
-  if (!rule) throw new Error(`no alerting rule named ${check.alert}`);
-  return check.firing.map(({ sampleLabels, value }) => ({
-    exp_labels: { ...sampleLabels, ...rule.labels },
-    exp_annotations: Object.fromEntries(
-      Object.entries(rule.annotations).map(([name, template]) => [
-        name,
-        renderAnnotation(template, sampleLabels, value),
-      ]),
-    ),
-  }));
-}
-
-function promtoolTestFile(scenario: Scenario): string {
-  return toYaml({
-    rule_files: ruleFilePaths,
-    evaluation_interval: '1m',
-    // Recordings first, then the alerts that read them, so expected values are those of the
-    // evaluation instant (a running Prometheus evaluates groups independently, up to one interval apart).
-    group_eval_order: ruleFiles().flatMap((f) => f.groups.map((g) => g.name)),
-    tests: [
-      {
-        name: scenario.name,
-        interval: '1m',
-        input_series: scenario.series,
-        alert_rule_test: scenario.alerts.map((check) => ({
-          eval_time: check.evalTime,
-          alertname: check.alert,
-          exp_alerts: expectedAlerts(check),
-        })),
-        promql_expr_test: (scenario.exprs ?? []).map((check) => ({
-          expr: check.expr,
-          eval_time: check.evalTime,
-          exp_samples: check.samples,
-        })),
-      },
-    ],
-  });
-}
+const testFiles = ruleTestFiles();
 
 describe('rules under promtool', () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'menagerie-promtool-'));
-
   it('checks every committed rule file', () => {
     const out = execFileSync('promtool', ['check', 'rules', ...ruleFilePaths], { encoding: 'utf8' });
     expect(out.match(/SUCCESS/g)).to.have.length(ruleFilePaths.length);
@@ -68,7 +20,10 @@ describe('rules under promtool', () => {
 
   it('has a scenario where each alert fires and one where it must not', () => {
     const checks = SCENARIOS.flatMap((s) => s.alerts);
-    for (const alert of alertingRules.keys()) {
+    const alerts = listRules()
+      .filter((r) => r.kind === 'alert')
+      .map((r) => r.name);
+    for (const alert of alerts) {
       expect(
         checks.some((c) => c.alert === alert && c.firing.length > 0),
         `${alert} fires somewhere`,
@@ -80,12 +35,12 @@ describe('rules under promtool', () => {
     }
   });
 
-  for (const scenario of SCENARIOS) {
-    it(scenario.name, function () {
+  for (const test of testFiles) {
+    it(test.scenario.name, function () {
       this.timeout(30000);
-      const file = join(workDir, `${SCENARIOS.indexOf(scenario)}.yaml`);
-      writeFileSync(file, promtoolTestFile(scenario));
-      const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+      // Run from elsewhere: promtool resolves the rule files relative to the test file.
+      const file = join(REPOSITORY_ROOT, OUTPUT_DIR.ruleTests, `${test.name}.yaml`);
+      const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8', cwd: '/' });
       expect(result.status, `${result.stdout}\n${result.stderr}`).to.equal(0);
     });
   }

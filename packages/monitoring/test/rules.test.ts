@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALERT, BURN_RATE_POLICY, RULE_GROUP, SEVERITY, SLI_WINDOWS } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
-import {
-  ALERT,
-  type AlertingRule,
-  BURN_RATE_POLICY,
-  listRules,
-  REPOSITORY_ROOT,
-  RULE_GROUP,
-  RUNBOOK_DIR,
-  runbookUrl,
-  SEVERITY,
-  SLI_WINDOWS,
-} from '../src/index.ts';
-import { renderAnnotation } from './support/go-template.ts';
+import { type AlertingRule, RUNBOOK_DIR, runbookUrl } from '../src/index.ts';
+import { listRules } from '../src/inspect/index.ts';
+import { renderAnnotation } from '../src/rule-tests/go-template.ts';
 
 const rules = listRules();
 const alerts = rules.filter((r) => r.kind === 'alert').map((r) => r.rule as AlertingRule);

@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import type { Logger } from '@menagerie/telemetry';
-import Koa, { type Middleware } from 'koa';
+import Koa from 'koa';
 import { errorHandler } from './http/errors.ts';
-import { instrumentRequests, type RequestSignals } from './http/instrumentation.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { FaultInjector } from './profile/faults.ts';
 import { animalRoutes } from './routes/animals.ts';
@@ -16,10 +15,6 @@ export interface AppDeps {
   log: Logger;
   lifecycle: Lifecycle;
   telemetry: ServerTelemetry;
-  /** The signals TELEMETRY turns on; all undefined with TELEMETRY=off. */
-  signals: RequestSignals;
-  /** Runs before everything else (the benchmark's stock peer adds its own instrumentation here). */
-  outerMiddleware?: readonly Middleware[];
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -31,7 +26,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const router = new Router();
   animalRoutes(router, deps);
-  probeRoutes(router, deps.lifecycle, deps.signals.metrics?.registry);
+  probeRoutes(router, deps.lifecycle, deps.telemetry.registry);
 
   /** Methods a path allows, when the path matches a route but the method does not. */
   const allowedMethods = (method: string, path: string): string[] => {
@@ -40,9 +35,7 @@ export function createApp(deps: AppDeps): Koa {
     return [...new Set(match.path.flatMap((layer) => layer.methods))];
   };
 
-  for (const middleware of deps.outerMiddleware ?? []) app.use(middleware);
-  const { tracer, metrics, log } = deps.signals;
-  if (tracer || metrics || log) app.use(instrumentRequests(deps.signals));
+  if (deps.telemetry.requests) app.use(deps.telemetry.requests);
   app.use(securityHeaders());
   app.use(async (ctx, next) => {
     await next();

@@ -1,23 +1,15 @@
+import { type LogLevel, SERVER, SERVER_ENV } from '@menagerie/contract';
 import {
   ConfigError,
-  type LogLevel,
   logLevelEnv,
   numberEnv,
   onOffEnv,
   packageVersion,
-  SERVER,
-  SERVER_ENV,
-  TELEMETRY_SIGNALS,
-  type TelemetrySignal,
-} from '@menagerie/telemetry';
+  type TelemetrySignals,
+  telemetrySignals,
+} from '@menagerie/settings';
 
 export { ConfigError };
-
-/** Which telemetry signals the server produces (TELEMETRY). */
-export type TelemetrySignals = Readonly<Record<TelemetrySignal, boolean>>;
-
-export const ALL_SIGNALS: TelemetrySignals = { metrics: true, traces: true, logs: true };
-export const NO_SIGNALS: TelemetrySignals = { metrics: false, traces: false, logs: false };
 
 export interface ServerConfig {
   port: number;
@@ -40,35 +32,6 @@ export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 /** The version in this package's package.json (dist/ and src/ are both one level down). */
 export function serverVersion(): string {
   return packageVersion(new URL('../package.json', import.meta.url));
-}
-
-/**
- * TELEMETRY: `on` or unset (every signal), `off` (none: the overhead
- * baseline), or a comma-separated list of signals, so the cost of each can
- * be measured on its own.
- */
-export function telemetrySignals(env: NodeJS.ProcessEnv, name: string): TelemetrySignals {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '' || raw === 'on') return ALL_SIGNALS;
-  if (raw === 'off') return NO_SIGNALS;
-  const listed = raw.split(',').map((part) => part.trim());
-  const signals: Record<TelemetrySignal, boolean> = { ...NO_SIGNALS };
-  for (const part of listed) {
-    if (!(TELEMETRY_SIGNALS as readonly string[]).includes(part)) {
-      throw new ConfigError(
-        `${name}="${env[name]}" must be "on", "off" or a comma-separated list of ${TELEMETRY_SIGNALS.join(', ')}`,
-      );
-    }
-    signals[part as TelemetrySignal] = true;
-  }
-  return signals;
-}
-
-/** The TELEMETRY value that means these signals, as the start line reports it. */
-export function describeSignals(signals: TelemetrySignals): string {
-  const on = TELEMETRY_SIGNALS.filter((signal) => signals[signal]);
-  if (on.length === TELEMETRY_SIGNALS.length) return 'on';
-  return on.length === 0 ? 'off' : on.join(',');
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {

@@ -1,19 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import {
-  createLogger,
-  disabledTracing,
-  type Logger,
-  SERVER,
-  type SpanExporter,
-  startTracing,
-  type Tracing,
-} from '@menagerie/telemetry';
-
-import type { Middleware } from 'koa';
+import { SERVER } from '@menagerie/contract';
+import { describeSignals } from '@menagerie/settings';
+import { type Logger, type SpanExporter, startTelemetry } from '@menagerie/telemetry';
+import type Koa from 'koa';
 import { createApp } from './app.ts';
-import { describeSignals, type ServerConfig, type TelemetrySignals } from './config.ts';
+import type { ServerConfig } from './config.ts';
 import { errorBody } from './http/errors.ts';
 import { faultInjector } from './profile/faults.ts';
 import { loadBehaviourProfile } from './profile/load.ts';
@@ -21,13 +14,7 @@ import { NO_FAULTS } from './profile/profile.ts';
 import type { Random } from './random.ts';
 import type { Lifecycle } from './routes/probes.ts';
 import { AnimalStore } from './store.ts';
-import {
-  createServerMetrics,
-  recordingTelemetry,
-  type ServerMetrics,
-  type ServerTelemetry,
-  telemetryOff,
-} from './telemetry.ts';
+import { serverTelemetry } from './telemetry.ts';
 
 /**
  * How long shutdown waits for the last spans to be exported. A collector
@@ -47,8 +34,12 @@ export interface StartOptions {
   logStream?: NodeJS.WritableStream;
   /** Replaces the OTLP exporter (tests). */
   spanExporter?: SpanExporter;
-  /** Koa middleware run before the server's own (the benchmark's stock peer). */
-  outerMiddleware?: readonly Middleware[];
+  /**
+   * Replaces the app the HTTP server runs with one built around it. Only the
+   * benchmark's stock peer uses it, to put generic instrumentation around
+   * the server with its own telemetry off.
+   */
+  wrapApp?: (app: Koa) => Koa;
   /** Most time a client may take to send a whole request (tests shorten it). */
   requestTimeoutMs?: number;
 }
@@ -99,19 +90,6 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-function telemetryFor(
-  signals: TelemetrySignals,
-  tracing: Tracing,
-  metrics: ServerMetrics | undefined,
-): ServerTelemetry {
-  if (!signals.metrics && !signals.traces && !signals.logs) return telemetryOff;
-  return recordingTelemetry({
-    tracer: signals.traces ? tracing.tracer : undefined,
-    metrics,
-    logs: signals.logs,
-  });
-}
-
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const env = options.env ?? process.env;
@@ -119,23 +97,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const signals = config.telemetry;
   const store = new AnimalStore(config.storeCapacity);
-  const metrics = signals.metrics
-    ? createServerMetrics(config, config.storeCapacity, () => store.size)
-    : undefined;
-  const tracing: Tracing = signals.traces
-    ? startTracing({
-        defaultServiceName: SERVER.name,
-        serviceVersion: config.version,
-        env,
-        ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
-        ...(metrics ? { onSpansDropped: metrics.onSpansDropped } : {}),
-      })
-    : disabledTracing(SERVER.name);
-  const log = createLogger({
-    service: tracing.serviceName,
-    level: config.logLevel,
-    ...(options.logStream ? { stream: options.logStream } : {}),
+  const shared = startTelemetry({
+    defaultServiceName: SERVER.name,
+    build: config,
+    signals,
+    logLevel: config.logLevel,
+    env,
+    spanExporter: options.spanExporter,
+    logStream: options.logStream,
   });
+  const { log } = shared;
 
   const lifecycle: Lifecycle = { ready: true };
   const app = createApp({
@@ -143,13 +114,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     faults: faultInjector(profile, options.random ?? Math.random),
     log,
     lifecycle,
-    telemetry: telemetryFor(signals, tracing, metrics),
-    signals: {
-      tracer: signals.traces ? tracing.tracer : undefined,
-      metrics,
-      log: signals.logs ? log : undefined,
-    },
-    ...(options.outerMiddleware ? { outerMiddleware: options.outerMiddleware } : {}),
+    telemetry: serverTelemetry(shared, { capacity: config.storeCapacity, size: () => store.size }),
   });
 
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -160,7 +125,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // How often Node looks for requests over their timeout (its default is 30 s).
       connectionsCheckingInterval: Math.min(requestTimeout / 2, 5_000),
     },
-    app.callback(),
+    (options.wrapApp ? options.wrapApp(app) : app).callback(),
   );
   server.on('clientError', answerParserError);
   await new Promise<void>((resolve, reject) => {
@@ -174,12 +139,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host ?? 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  log.info(`${tracing.serviceName} listening on port ${port}`, {
+  log.info(`${shared.serviceName} listening on port ${port}`, {
     port,
     url,
-    traces: signals.traces
-      ? (tracing.exportUrl ?? 'not exported (OTEL_EXPORTER_OTLP_ENDPOINT is unset)')
-      : `not exported (TELEMETRY=${describeSignals(signals)})`,
+    traces: shared.tracesDestination,
     telemetry: describeSignals(signals),
     faults: config.faults ? 'on' : 'off',
     behaviour_profile: config.faults
@@ -212,7 +175,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         );
       });
       const flushed = await Promise.race([
-        tracing.shutdown().then(
+        shared.flushSpans().then(
           () => undefined,
           (error: unknown) => String(error),
         ),

@@ -1,39 +1,46 @@
 import type { Species } from '@menagerie/animals';
-import type { IssueField } from '@menagerie/animals/validation';
-import type { Registry } from '@menagerie/telemetry';
+import type { ValidationIssue } from '@menagerie/animals/validation';
+import { type RegistrationOutcome, SERVER_METRICS, VALIDATION_LOG_FIELD } from '@menagerie/contract';
 import {
   createMetricSet,
-  createRegistry,
   type DurationRecorder,
   durationRecorder,
   labelChildren,
   type MetricSet,
-  type RegistrationOutcome,
-  SERVER_METRICS,
-  type SpanDropReason,
+  type Registry,
+  type Telemetry,
 } from '@menagerie/telemetry';
 import { type Attributes, context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import type { Middleware } from 'koa';
+import { instrumentRequests } from './http/instrumentation.ts';
 
-export type FaultKind = 'delay' | 'error';
 export type SpeciesLabel = Species | 'unknown';
 
 /**
- * What the handlers report. TELEMETRY=off gets one that does nothing at all
- * (the overhead baseline); otherwise each signal it lists is recorded.
+ * Everything the server reports, as one object: the request middleware and
+ * the operations handlers call. Each signal TELEMETRY turns off makes its part
+ * of every operation do nothing, so handlers never ask which signals are on.
  */
 export interface ServerTelemetry {
-  /** Per-request warn and error lines (validation refusals, injected faults) are logged. */
-  readonly logs: boolean;
+  /** What /metrics renders; undefined when metrics are off (and /metrics is a 404). */
+  readonly registry: Registry | undefined;
+  /** One span, duration, in-flight count and log line per request; undefined when every signal is off. */
+  readonly requests: Middleware | undefined;
   /**
    * Runs `work` (sync or async) in a child span of the active span. The span
    * gets an error status when `work` throws or rejects, or when `failure`
    * returns a message for its result.
    */
   span<T>(name: string, work: () => T, options?: SpanOptions<Awaited<T>>): T;
-  validationFailed(issues: readonly { field: IssueField | '_body'; reason: string }[]): void;
+  /** A body refused before validation (not JSON, wrong type, too large…): counted and logged. */
+  bodyRefused(code: string): void;
+  /** An animal refused by validation: each issue counted, one warn line. */
+  animalRejected(species: SpeciesLabel, issues: readonly ValidationIssue[]): void;
   /** Observes a registration; the active span's trace id becomes the exemplar. */
   registration(species: SpeciesLabel, outcome: RegistrationOutcome, seconds: number): void;
-  faultInjected(species: Species, kind: FaultKind): void;
+  delayInjected(species: Species): void;
+  /** An injected error: counted and logged at error level. */
+  errorInjected(species: Species, status: number): void;
   storeRejected(): void;
 }
 
@@ -42,34 +49,19 @@ export interface SpanOptions<R> {
   failure?: (result: R) => string | undefined;
 }
 
-export const telemetryOff: ServerTelemetry = {
-  logs: false,
-  span: (_name, work) => work(),
-  validationFailed: () => {},
-  registration: () => {},
-  faultInjected: () => {},
-  storeRejected: () => {},
-};
-
 export interface ServerMetrics {
-  registry: Registry;
   metrics: MetricSet<typeof SERVER_METRICS>;
   requestDuration: DurationRecorder;
   /** Requests being handled; the in-flight gauge reads it when scraped. */
   inFlight: { requests: number };
-  onSpansDropped: (reason: SpanDropReason, count: number) => void;
 }
 
 /**
- * The server's registry. The two gauges that change with every request (in
- * flight, animals stored) are read when scraped, not updated per request.
+ * The server's metrics, in the shared registry. The two gauges that change
+ * with every request (in flight, animals stored) are read when scraped, not
+ * updated per request.
  */
-export function createServerMetrics(
-  build: { version: string; revision: string },
-  capacity: number,
-  storeSize: () => number,
-): ServerMetrics {
-  const { registry, common } = createRegistry(build);
+function createServerMetrics(registry: Registry, capacity: number, storeSize: () => number): ServerMetrics {
   const inFlight = { requests: 0 };
   const metrics = createMetricSet(registry, SERVER_METRICS, {
     exemplars: true,
@@ -80,13 +72,10 @@ export function createServerMetrics(
   });
   metrics.storeCapacity.set(capacity);
   metrics.storeRejections.inc(0);
-  const dropped = labelChildren((reason) => common.spansDropped.labels(reason));
   return {
-    registry,
     metrics,
     requestDuration: durationRecorder(metrics.requestDuration, SERVER_METRICS.requestDuration.labels, true),
     inFlight,
-    onSpansDropped: (reason, count) => dropped(reason).inc(count),
   };
 }
 
@@ -131,40 +120,73 @@ function spanRunner(tracer: Tracer): ServerTelemetry['span'] {
   };
 }
 
-/** Records the signals it is given: spans with a tracer, metrics with a registry, lines when `logs`. */
-export function recordingTelemetry(signals: {
-  tracer: Tracer | undefined;
-  metrics: ServerMetrics | undefined;
-  logs: boolean;
-}): ServerTelemetry {
-  const { tracer, logs } = signals;
-  const span = tracer ? spanRunner(tracer) : telemetryOff.span;
-  const server = signals.metrics;
-  if (!server) return { ...telemetryOff, logs, span };
-  const { metrics } = server;
-  const registrationDuration = durationRecorder(
-    metrics.animalDuration,
-    SERVER_METRICS.animalDuration.labels,
-    tracer !== undefined,
-  );
-  const validationFailure = labelChildren((field, reason) =>
-    metrics.validationFailures.labels(field, reason),
-  );
-  const fault = labelChildren((species, kind) => metrics.faultsInjected.labels(species, kind));
+/**
+ * The fields and reasons of a rejection as the log line carries them: each a
+ * comma-separated string of distinct values (LogQL's json parser skips
+ * arrays), the same values as the labels of the validation-failure counter.
+ */
+function validationLogFields(issues: readonly { field: string; reason: string }[]): Record<string, string> {
+  const distinct = (values: string[]) => [...new Set(values)].join(',');
   return {
-    logs,
+    [VALIDATION_LOG_FIELD.fields]: distinct(issues.map((i) => i.field)),
+    [VALIDATION_LOG_FIELD.reasons]: distinct(issues.map((i) => i.reason)),
+  };
+}
+
+const nothing = () => {};
+
+/** The server's telemetry on top of what both services share; the store's size is read at scrape time. */
+export function serverTelemetry(
+  shared: Telemetry,
+  store: { capacity: number; size: () => number },
+): ServerTelemetry {
+  const { tracer, requestLog: log } = shared;
+  const server = shared.metrics
+    ? createServerMetrics(shared.metrics.registry, store.capacity, store.size)
+    : undefined;
+  const requests = tracer || server || log ? instrumentRequests({ tracer, metrics: server, log }) : undefined;
+  const span = tracer ? spanRunner(tracer) : <T>(_name: string, work: () => T): T => work();
+
+  const metrics = server?.metrics;
+  const validationFailure = metrics
+    ? labelChildren((field, reason) => metrics.validationFailures.labels(field, reason))
+    : undefined;
+  const countIssues = (issues: readonly { field: string; reason: string }[]) => {
+    if (validationFailure) for (const issue of issues) validationFailure(issue.field, issue.reason).inc();
+  };
+  const fault = metrics
+    ? labelChildren((species, kind) => metrics.faultsInjected.labels(species, kind))
+    : undefined;
+  const registrationDuration = metrics
+    ? durationRecorder(metrics.animalDuration, SERVER_METRICS.animalDuration.labels, tracer !== undefined)
+    : undefined;
+
+  return {
+    registry: shared.metrics?.registry,
+    requests,
     span,
-    validationFailed(issues) {
-      for (const issue of issues) validationFailure(issue.field, issue.reason).inc();
+    bodyRefused(code) {
+      const issues = [{ field: '_body', reason: code }] as const;
+      countIssues(issues);
+      log?.warn('request body refused', { issues: [`_body:${code}`], ...validationLogFields(issues) });
     },
-    registration(species, outcome, seconds) {
-      registrationDuration.observe([species, outcome], seconds, tracer ? activeTraceId() : undefined);
+    animalRejected(species, issues) {
+      countIssues(issues);
+      log?.warn('animal rejected by validation', {
+        species,
+        issues: issues.map((i) => `${i.field}:${i.reason}`),
+        ...validationLogFields(issues),
+      });
     },
-    faultInjected(species, kind) {
-      fault(species, kind).inc();
+    registration: registrationDuration
+      ? (species, outcome, seconds) =>
+          registrationDuration.observe([species, outcome], seconds, tracer ? activeTraceId() : undefined)
+      : nothing,
+    delayInjected: fault ? (species) => fault(species, 'delay').inc() : nothing,
+    errorInjected(species, status) {
+      fault?.(species, 'error').inc();
+      log?.error('injected fault', { species, status_code: status, kind: 'error' });
     },
-    storeRejected() {
-      metrics.storeRejections.inc();
-    },
+    storeRejected: metrics ? () => metrics.storeRejections.inc() : nothing,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PATHS, ROUTE, SERVER_METRICS } from '@menagerie/telemetry';
+import { PATHS, ROUTE, SERVER_METRICS } from '@menagerie/contract';
 import { expect } from 'chai';
 import { SECURITY_HEADERS } from '../src/http/security-headers.ts';
 import { seededRandom } from '../src/index.ts';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { PATHS } from '@menagerie/telemetry';
+import { PATHS } from '@menagerie/contract';
 import { samples, send } from './helpers.ts';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));

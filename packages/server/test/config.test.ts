@@ -1,14 +1,7 @@
-import { SERVER } from '@menagerie/telemetry';
+import { SERVER } from '@menagerie/contract';
+import { ALL_SIGNALS, ConfigError, describeSignals, NO_SIGNALS } from '@menagerie/settings';
 import { expect } from 'chai';
-import {
-  ALL_SIGNALS,
-  ConfigError,
-  DEFAULT_STORE_CAPACITY,
-  describeSignals,
-  NO_SIGNALS,
-  serverConfigFromEnv,
-  serverVersion,
-} from '../src/index.ts';
+import { DEFAULT_STORE_CAPACITY, serverConfigFromEnv, serverVersion } from '../src/index.ts';
 
 describe('server configuration', () => {
   it('has the contract defaults', () => {

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { COMMON_METRICS, PATHS, ROUTE, SERVER_METRICS } from '@menagerie/telemetry';
+import { COMMON_METRICS, PATHS, ROUTE, SERVER_METRICS } from '@menagerie/contract';
 import { expect } from 'chai';
 import { closedPort, load, startBlackHole, startChild, until } from './children.ts';
 import { postJson, send, startTestServer } from './helpers.ts';

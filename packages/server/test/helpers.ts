@@ -1,13 +1,8 @@
 import { type Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
-import {
-  ALL_SIGNALS,
-  type RunningServer,
-  type ServerConfig,
-  type StartOptions,
-  startServer,
-} from '../src/index.ts';
+import { ALL_SIGNALS } from '@menagerie/settings';
+import { type RunningServer, type ServerConfig, type StartOptions, startServer } from '../src/index.ts';
 
 export const baseConfig: ServerConfig = {
   port: 0,

@@ -6,7 +6,7 @@ import {
   ROUTE,
   SERVER_METRICS,
   UNMATCHED_ROUTE,
-} from '@menagerie/telemetry';
+} from '@menagerie/contract';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { BODY_LIMIT_BYTES } from '../src/http/json-body.ts';

@@ -7,10 +7,10 @@ import {
   SERVER,
   SERVER_METRICS,
   SPAN_ATTRIBUTE,
-} from '@menagerie/telemetry';
-import { startOtlpReceiver } from '@menagerie/telemetry/testing';
+} from '@menagerie/contract';
+import { NO_SIGNALS, type TelemetrySignals } from '@menagerie/settings';
+import { startOtlpReceiver } from '@menagerie/test-support';
 import { expect } from 'chai';
-import { NO_SIGNALS, type TelemetrySignals } from '../src/index.ts';
 import { postJson, send, startTestServer } from './helpers.ts';
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';

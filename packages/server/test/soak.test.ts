@@ -1,5 +1,5 @@
 import { Agent, createServer } from 'node:http';
-import { OTLP, ROUTE, SERVER_METRICS } from '@menagerie/telemetry';
+import { OTLP, ROUTE, SERVER_METRICS } from '@menagerie/contract';
 import { expect } from 'chai';
 import { load, startChild } from './children.ts';
 import { postJson, send } from './helpers.ts';

@@ -1,4 +1,4 @@
-import { LABEL, LOG_FIELD, PATHS, SERVER_METRICS, VALIDATION_LOG_FIELD } from '@menagerie/telemetry';
+import { LABEL, LOG_FIELD, PATHS, SERVER_METRICS, VALIDATION_LOG_FIELD } from '@menagerie/contract';
 import { expect } from 'chai';
 import { postJson, send, startTestServer } from './helpers.ts';
 

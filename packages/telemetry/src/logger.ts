@@ -1,6 +1,6 @@
+import { LOG_FIELD, type LogLevel } from '@menagerie/contract';
 import { trace } from '@opentelemetry/api';
 import { createLogger as createWinstonLogger, format } from 'winston';
-import { LOG_FIELD, LOG_LEVELS, type LogLevel } from './contract/index.ts';
 import { LineBatchTransport } from './line-batch-transport.ts';
 
 /** Flat, JSON-serialisable fields added to a log line. */
@@ -26,13 +26,6 @@ export interface LoggerOptions {
 
 const MESSAGE = Symbol.for('message');
 const levelRank: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
-export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
-  if (value === undefined || value === '') return fallback;
-  const level = value.toLowerCase();
-  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
-  throw new Error(`log level "${value}" is not one of ${LOG_LEVELS.join(', ')}`);
-}
 
 /**
  * A winston logger that writes one JSON object per line. The record is built

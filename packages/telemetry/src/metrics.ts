@@ -1,5 +1,5 @@
+import { COMMON_METRICS, EXEMPLAR_LABEL, type MetricDefinition } from '@menagerie/contract';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
-import { COMMON_METRICS, EXEMPLAR_LABEL, type MetricDefinition } from './contract/index.ts';
 import { SPAN_DROP_REASONS } from './tracing.ts';
 
 type MetricFor<D extends MetricDefinition> = D['type'] extends 'counter'

@@ -1,3 +1,4 @@
+import { OTEL_BSP_ENV, OTEL_ENV, OTLP } from '@menagerie/contract';
 import {
   type Attributes,
   type Context,
@@ -25,7 +26,6 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { OTEL_BSP_ENV, OTEL_ENV, OTLP } from './contract/index.ts';
 
 /** Why a finished span was not exported (values of the `reason` label). */
 export const SPAN_DROP_REASONS = ['queue_full', 'export_failed'] as const;

@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream';
+import { LOG_FIELD } from '@menagerie/contract';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { createLogger, LINE_BATCH_MAX_BYTES, LOG_FIELD, parseLogLevel } from '../src/index.ts';
+import { createLogger, LINE_BATCH_MAX_BYTES } from '../src/index.ts';
 
 function capture() {
   const stream = new PassThrough();
@@ -98,11 +99,5 @@ describe('logger', () => {
     expect(written).to.be.at.least(Math.floor(LINE_BATCH_MAX_BYTES / 1100));
     await log.close();
     expect(writes.join('').split('\n').filter(Boolean)).to.have.length(100);
-  });
-
-  it('parses LOG_LEVEL and refuses unknown levels', () => {
-    expect(parseLogLevel(undefined)).to.equal('info');
-    expect(parseLogLevel('DEBUG')).to.equal('debug');
-    expect(() => parseLogLevel('verbose')).to.throw(/not one of error, warn, info, debug/);
   });
 });

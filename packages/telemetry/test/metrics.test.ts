@@ -1,18 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { COMMON_METRICS, EXEMPLAR_LABEL, SERVER_METRICS } from '@menagerie/contract';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import {
-  COMMON_METRICS,
   createMetricSet,
   createRegistry,
   durationRecorder,
-  EXEMPLAR_LABEL,
   EXEMPLAR_REFRESH_MS,
   GAUGES_NAMED_LIKE_COUNTERS,
   labelChildren,
   negotiateFormat,
   renderMetrics,
-  SERVER_METRICS,
   SPAN_DROP_REASONS,
 } from '../src/index.ts';
 

@@ -1,3 +1,4 @@
+import { startOtlpReceiver } from '@menagerie/test-support';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
 import {
@@ -7,7 +8,6 @@ import {
   samplerFromEnv,
   startTracing,
 } from '../src/index.ts';
-import { startOtlpReceiver } from '../src/testing/index.ts';
 
 describe('tracing', () => {
   it('sets nothing up without an endpoint, and says so', async () => {

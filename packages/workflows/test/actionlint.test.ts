@@ -1,5 +1,5 @@
+import { loadWorkflows } from '@menagerie/tools/ci/workflows';
 import { expect } from 'chai';
-import { loadWorkflows } from '../src/workflows.ts';
 import { type Finding, linters } from './support/linters.ts';
 
 const format = (findings: Finding[]) =>

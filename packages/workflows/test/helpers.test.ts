@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkVersionBump } from '@menagerie/tools/ci/chart-version-bump';
+import { crdSchemas, writeSchemas } from '@menagerie/tools/ci/crd-schemas';
+import { chartRepositories } from '@menagerie/tools/ci/helm-repos';
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
-import { checkVersionBump } from '../src/chart-version-bump.ts';
-import { crdSchemas, writeSchemas } from '../src/crd-schemas.ts';
-import { chartRepositories } from '../src/helm-repos.ts';
 
 describe('helm-repos', () => {
   it('lists each remote repository once, skipping local and OCI ones', () => {

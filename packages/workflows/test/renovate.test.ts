@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { loadWorkflows } from '@menagerie/tools/ci/workflows';
 import { expect } from 'chai';
-import { loadWorkflows, REPO_ROOT } from '../src/workflows.ts';
 
 interface CustomManager {
   customType: string;
@@ -9,7 +10,7 @@ interface CustomManager {
   matchStrings: string[];
 }
 
-const config = JSON.parse(readFileSync(join(REPO_ROOT, 'renovate.json'), 'utf8')) as {
+const config = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'renovate.json'), 'utf8')) as {
   enabledManagers: string[];
   customManagers: CustomManager[];
 };

@@ -1,9 +1,9 @@
-import { CLIENT, SERVER } from '@menagerie/telemetry/contract';
+import { CLIENT, SERVER } from '@menagerie/contract';
+import { pinProblems, policyProblems, versionProblems, writePermissions } from '@menagerie/tools/ci/rules';
+import { pinnedVersions } from '@menagerie/tools/ci/toolchain';
+import { loadWorkflows, steps, stepsUsing, type Workflow } from '@menagerie/tools/ci/workflows';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { pinProblems, policyProblems, versionProblems, writePermissions } from '../src/rules.ts';
-import { pinnedVersions } from '../src/toolchain.ts';
-import { loadWorkflows, steps, stepsUsing, type Workflow } from '../src/workflows.ts';
 
 const workflows = loadWorkflows();
 const byFile = (file: string) => workflows.find((w) => w.file === file) as Workflow;
@@ -39,7 +39,7 @@ describe('workflow rules', () => {
   describe('versions agree with the single sources', () => {
     const pinned = pinnedVersions();
 
-    it('reads .node-version, engines, packageManager and HELM_VERSION', () => {
+    it('reads .node-version, .helm-version, engines and packageManager', () => {
       expect(pinned.node).to.match(/^\d+\.\d+\.\d+$/);
       expect(pinned.nodeMinimum).to.match(/^22\.\d+\.\d+$/);
       expect(pinned.pnpm).to.match(/^\d+\.\d+\.\d+$/);
@@ -50,7 +50,7 @@ describe('workflow rules', () => {
       expect(versionProblems(workflows, pinned)).to.deep.equal([]);
     });
 
-    it('installs helm in every workflow that needs it, at HELM_VERSION', () => {
+    it('installs helm in every workflow that needs it, at .helm-version', () => {
       const helmSteps = workflows.flatMap((w) => [
         ...stepsUsing(w, 'azure/setup-helm'),
         ...stepsUsing(w, 'helmfile/helmfile-action'),
@@ -127,7 +127,7 @@ describe('workflow rules', () => {
         'helmfile --environment ci template',
         'kubeconform -strict',
         'pluto detect-files',
-        'chart-version-bump-cli.js',
+        'packages/tools/dist/cli/chart-version-bump.js',
       ]) {
         expect(all).to.include(command);
       }

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { runScripts } from '@menagerie/tools/ci/rules';
+import { loadWorkflows } from '@menagerie/tools/ci/workflows';
 import { expect } from 'chai';
-import { runScripts } from '../src/rules.ts';
-import { loadWorkflows, REPO_ROOT } from '../src/workflows.ts';
 
 // The checks actionlint turns off for run: scripts, since ${{ }} is blanked and env: is set by the runner.
 const EXCLUDED = 'SC1091,SC2194,SC2050,SC2154,SC2157';
@@ -33,7 +34,7 @@ describe('shellcheck', () => {
       const { status, output } = shellcheck([
         '--external-sources',
         '--source-path=SCRIPTDIR',
-        join(REPO_ROOT, script),
+        join(REPOSITORY_ROOT, script),
       ]);
       expect(status, output).to.equal(0);
     });

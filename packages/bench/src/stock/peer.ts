@@ -6,7 +6,7 @@
  * line per request.
  */
 import { serverConfigFromEnv, startServer } from '@menagerie/server';
-import type { Middleware } from 'koa';
+import Koa, { type Middleware } from 'koa';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { createLogger, format, transports } from 'winston';
 import { sdk } from './register.ts';
@@ -43,7 +43,20 @@ const stockInstrumentation: Middleware = async (ctx, next) => {
   }
 };
 
-const server = await startServer({ config: serverConfigFromEnv(), outerMiddleware: [stockInstrumentation] });
+/**
+ * The stock middleware runs first, in the same Koa context as the server's
+ * own middleware (so it sees the matched route), the way an application adds
+ * generic instrumentation to its app.
+ */
+function aroundServer(app: Koa): Koa {
+  const stock = new Koa();
+  stock.silent = app.silent;
+  stock.use(stockInstrumentation);
+  for (const middleware of app.middleware) stock.use(middleware);
+  return stock;
+}
+
+const server = await startServer({ config: serverConfigFromEnv(), wrapApp: aroundServer });
 let stopping = false;
 const stop = () => {
   if (stopping) return;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPECIES } from '@menagerie/animals';
 import { SCENARIOS } from '@menagerie/client';
-import { CLIENT_ENV, OTEL_ENV, SERVER_ENV } from '@menagerie/telemetry/contract';
+import { CLIENT_ENV, OTEL_ENV, SERVER_ENV } from '@menagerie/contract';
 import { BENCH_STORE_CAPACITY, SERVER_MAIN } from '../configs.ts';
 import { startOtlpSink } from '../otlp-endpoints.ts';
 import { cpuSeconds, onCore } from '../proc.ts';

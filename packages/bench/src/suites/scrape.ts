@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OTEL_ENV, PATHS, SERVER_ENV, SERVER_METRICS } from '@menagerie/telemetry/contract';
+import { OTEL_ENV, PATHS, SERVER_ENV, SERVER_METRICS } from '@menagerie/contract';
 import { SERVER_MAIN } from '../configs.ts';
 import { drive } from '../load.ts';
 import { everyRouteMix, everyStatusProfile, hostileMix } from '../mixes.ts';

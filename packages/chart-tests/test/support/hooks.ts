@@ -1,4 +1,4 @@
-import { removeTempDirs } from '../../src/charts.ts';
+import { removeTempDirs } from '@menagerie/tools/charts/charts';
 
 /** Mocha root hooks (loaded by .mocharc.json): the tests' temp chart copies go when the run ends. */
 export const mochaHooks = {

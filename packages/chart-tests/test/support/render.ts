@@ -1,6 +1,6 @@
-import { helmTemplate, type TemplateOptions } from '../../src/helm.ts';
-import { type K8sObject, parseManifests } from '../../src/manifests.ts';
-import { schemaProblems } from '../../src/validate.ts';
+import { helmTemplate, type TemplateOptions } from '@menagerie/tools/charts/helm';
+import { type K8sObject, parseManifests } from '@menagerie/tools/charts/manifests';
+import { schemaProblems } from '@menagerie/tools/charts/validate';
 
 /** Renders a chart and parses the objects. */
 export async function render(chartDir: string, options: TemplateOptions = {}): Promise<K8sObject[]> {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { makeTempDir } from '../../src/charts.ts';
+import { makeTempDir } from '@menagerie/tools/charts/charts';
 
 const execFileAsync = promisify(execFile);
 

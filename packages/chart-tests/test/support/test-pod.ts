@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { envValue, type K8sObject } from '../../src/manifests.ts';
+import { envValue, type K8sObject } from '@menagerie/tools/charts/manifests';
 
 export interface PodRun {
   readonly code: number | null;

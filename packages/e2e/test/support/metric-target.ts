@@ -3,7 +3,7 @@
  * the Prometheus text format, and can be made to fail or to stop exposing the
  * request histogram, so tests change what a real Prometheus sees.
  */
-import { LABEL, PATHS, ROUTE, SERVER_METRICS } from '@menagerie/telemetry/contract';
+import { LABEL, PATHS, ROUTE, SERVER_METRICS } from '@menagerie/contract';
 import { sendText, serve, type TestServer } from './server.ts';
 
 export interface MetricTarget extends TestServer {

@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { TARGET_LABEL } from '@menagerie/contract';
+import { prometheusApi } from '@menagerie/tools/prometheus-api';
 import { stringify } from 'yaml';
 import { freePort } from './server.ts';
 
@@ -66,7 +67,7 @@ export async function startPrometheus(setup: PrometheusSetup): Promise<RunningPr
     await Promise.race([
       spawnError,
       until(
-        () => ready(url),
+        () => prometheusApi(url.href).ready(),
         'Prometheus to be ready',
         () => log,
       ),
@@ -82,10 +83,8 @@ export async function startPrometheus(setup: PrometheusSetup): Promise<RunningPr
     waitForHealth: (job, health) =>
       until(
         async () => {
-          const targets = await api(url, '/api/v1/targets?state=active');
-          const ours = (targets.activeTargets as { labels: Record<string, string>; health: string }[]).filter(
-            (t) => t.labels[TARGET_LABEL.job] === job,
-          );
+          const targets = await prometheusApi(url.href).targets();
+          const ours = targets.filter((t) => t.labels[TARGET_LABEL.job] === job);
           return ours.length > 0 && ours.every((t) => t.health === health);
         },
         `${job} to be ${health}`,
@@ -94,27 +93,13 @@ export async function startPrometheus(setup: PrometheusSetup): Promise<RunningPr
     waitForSeries: (expr, count) =>
       until(
         async () => {
-          const data = await api(url, `/api/v1/query?query=${encodeURIComponent(expr)}`);
-          return (data.result as unknown[]).length === count;
+          const answer = await prometheusApi(url.href).query(expr);
+          return answer.resultType === 'vector' && answer.result.length === count;
         },
         `${expr} to return ${count} series`,
         () => log,
       ),
   };
-}
-
-async function ready(url: URL): Promise<boolean> {
-  try {
-    return (await fetch(new URL('/-/ready', url))).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function api(url: URL, path: string): Promise<Record<string, unknown>> {
-  const response = await fetch(new URL(path, url));
-  const body = (await response.json()) as { data: Record<string, unknown> };
-  return body.data;
 }
 
 async function until(condition: () => Promise<boolean>, what: string, log: () => string): Promise<void> {

@@ -18,7 +18,7 @@ import {
   PATHS,
   SERVER,
   SERVER_METRICS,
-} from '@menagerie/telemetry/contract';
+} from '@menagerie/contract';
 import { stringify } from 'yaml';
 import { type FakeGrafana, startFakeGrafana } from './fake-grafana.ts';
 import { type FakeLoki, type Stream, startFakeLoki } from './fake-loki.ts';

@@ -1,4 +1,4 @@
-import { BLACKBOX_PROBE } from '@menagerie/telemetry/contract';
+import { BLACKBOX_PROBE } from '@menagerie/contract';
 
 /**
  * The blackbox exporter's module, as the prometheus-blackbox-exporter chart

@@ -1,4 +1,4 @@
-import { BLACKBOX_PROBE, CLIENT, PATHS, SERVER, TARGET_LABEL } from '@menagerie/telemetry/contract';
+import { BLACKBOX_PROBE, CLIENT, PATHS, SERVER, TARGET_LABEL } from '@menagerie/contract';
 import type { Rhythm } from '../settings.ts';
 import {
   clientPod,

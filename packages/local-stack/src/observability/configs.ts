@@ -1,5 +1,5 @@
-import { findObject, type K8sObject, ofKind, podLabelsOf } from '@menagerie/chart-tests/dist/manifests.js';
-import { NAMESPACE } from '@menagerie/telemetry/contract';
+import { NAMESPACE } from '@menagerie/contract';
+import { findObject, type K8sObject, ofKind, podLabelsOf } from '@menagerie/tools/charts/manifests';
 import { parse, stringify } from 'yaml';
 import { type Loopback, toLoopback } from './loopback.ts';
 import { renderedFile } from './rendered.ts';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { umbrellaCopy } from '@menagerie/chart-tests/dist/charts.js';
-import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
-import { readHelmfile, releaseValuesFiles } from '@menagerie/chart-tests/dist/helmfile.js';
-import { findObject, type K8sObject, parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
-import { NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import { NAMESPACE, RELEASE } from '@menagerie/contract';
+import { umbrellaCopy } from '@menagerie/tools/charts/charts';
+import { helmTemplate } from '@menagerie/tools/charts/helm';
+import { readHelmfile, releaseValuesFiles } from '@menagerie/tools/charts/helmfile';
+import { findObject, type K8sObject, parseManifests } from '@menagerie/tools/charts/manifests';
 
 /**
  * The umbrella release as `helmfile -e <environment>` would install it,

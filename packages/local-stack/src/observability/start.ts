@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { K8sObject } from '@menagerie/chart-tests/dist/manifests.js';
-import { NAMESPACE, OTLP, STACK } from '@menagerie/telemetry/contract';
+import { NAMESPACE, OTLP, STACK } from '@menagerie/contract';
+import type { K8sObject } from '@menagerie/tools/charts/manifests';
 import { stringify } from 'yaml';
 import type { ProcessGroup } from '../processes.ts';
 import {

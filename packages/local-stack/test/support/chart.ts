@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/chart-tests/dist/charts.js';
-import { helmTemplate } from '@menagerie/chart-tests/dist/helm.js';
-import { type K8sObject, parseManifests } from '@menagerie/chart-tests/dist/manifests.js';
-import { readValues, valueAt } from '@menagerie/chart-tests/dist/values.js';
-import { provisionedDatasources } from '@menagerie/chart-tests/dist/wiring.js';
-import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/telemetry/contract';
+import { DATASOURCE_UID, NAMESPACE, RELEASE } from '@menagerie/contract';
+import { removeTempDirs, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
+import { helmTemplate } from '@menagerie/tools/charts/helm';
+import { type K8sObject, parseManifests } from '@menagerie/tools/charts/manifests';
+import { readValues, valueAt } from '@menagerie/tools/charts/values';
+import { provisionedDatasources } from '@menagerie/tools/charts/wiring';
 import type { Stage } from './log-pipeline.ts';
 
 /** The umbrella chart's values, as Helm reads them. */

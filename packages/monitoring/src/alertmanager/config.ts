@@ -1,5 +1,11 @@
-import { ALERTMANAGER_SECRETS_DIR, PAGING, TARGET_LABEL } from '@menagerie/telemetry/contract';
-import { ALERT, RULE_LABEL, SEVERITY } from '../naming.ts';
+import {
+  ALERT,
+  ALERTMANAGER_SECRETS_DIR,
+  PAGING,
+  RULE_LABEL,
+  SEVERITY,
+  TARGET_LABEL,
+} from '@menagerie/contract';
 import { oneOf } from '../promql.ts';
 
 /**

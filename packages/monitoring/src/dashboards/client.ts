@@ -1,29 +1,15 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  CLIENT,
-  CLIENT_METRICS,
-  COMMON_METRICS,
-  LABEL,
-  SERVER,
-  SERVER_METRICS,
-  TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { DASHBOARD_UID } from '../naming.ts';
-import { num, orZero, selector, sumBy } from '../promql.ts';
-import { buildDashboard, prom, timeseriesPanel } from './kit.ts';
+import { CLIENT, DASHBOARD_UID, SERVER } from '@menagerie/contract';
+import { num } from '../promql.ts';
+import * as q from '../queries/client.ts';
+import { buildDashboard, prom, RATE_INTERVAL, timeseriesPanel } from './kit.ts';
 import { releaseMarkers } from './overview.ts';
-import { anyServiceScope, clientScope, quantile, rateOf, serverScope } from './selectors.ts';
 
 /**
  * Client view: what the traffic generator experiences (the caller's side of
  * every request, including the ones it could not send), next to the server's
  * own numbers for the same traffic.
  */
-
-const clientDuration = CLIENT_METRICS.requestDuration.name;
-const serverDuration = SERVER_METRICS.requestDuration.name;
-const { outcome, scenario, reason } = LABEL;
-const { pod, service } = TARGET_LABEL;
 
 export const clientDashboard = (): dashboard.Dashboard =>
   buildDashboard({
@@ -41,10 +27,10 @@ export const clientDashboard = (): dashboard.Dashboard =>
             unit: 'reqps',
             span: 24,
             queries: [
-              prom(sumBy([], selector(CLIENT_METRICS.targetRate.name, clientScope)), 'requested'),
-              prom(sumBy([], rateOf(CLIENT_METRICS.requestsScheduled.name, clientScope)), 'scheduled'),
-              prom(sumBy([], rateOf(`${clientDuration}_count`, clientScope)), 'answered'),
-              prom(sumBy([], rateOf(`${serverDuration}_count`, serverScope)), 'server'),
+              prom(q.targetRate, 'requested'),
+              prom(q.scheduledRate(RATE_INTERVAL), 'scheduled'),
+              prom(q.answeredRate(RATE_INTERVAL), 'answered'),
+              prom(q.serverHandledRate(RATE_INTERVAL), 'server'),
             ],
           }),
           timeseriesPanel({
@@ -53,7 +39,7 @@ export const clientDashboard = (): dashboard.Dashboard =>
               'Client requests per second by outcome: success, client_error (4xx, mostly on purpose), server_error (5xx), network_error, timeout.',
             unit: 'reqps',
             stacked: true,
-            queries: [prom(sumBy([outcome], rateOf(`${clientDuration}_count`, clientScope)), '{{outcome}}')],
+            queries: [prom(q.requestsByOutcome(RATE_INTERVAL), '{{outcome}}')],
           }),
           timeseriesPanel({
             title: 'Outcome share',
@@ -62,12 +48,7 @@ export const clientDashboard = (): dashboard.Dashboard =>
             stacked: true,
             min: 0,
             max: 1,
-            queries: [
-              prom(
-                `${sumBy([outcome], rateOf(`${clientDuration}_count`, clientScope))} / ignoring (${outcome}) group_left ${sumBy([], rateOf(`${clientDuration}_count`, clientScope))}`,
-                '{{outcome}}',
-              ),
-            ],
+            queries: [prom(q.outcomeShare(RATE_INTERVAL), '{{outcome}}')],
           }),
           timeseriesPanel({
             title: 'Requests by scenario',
@@ -75,21 +56,14 @@ export const clientDashboard = (): dashboard.Dashboard =>
               'Client requests per second by scenario (valid animals, each kind of invalid one, malformed bodies, reads).',
             unit: 'reqps',
             stacked: true,
-            queries: [
-              prom(sumBy([scenario], rateOf(`${clientDuration}_count`, clientScope)), '{{scenario}}'),
-            ],
+            queries: [prom(q.requestsByScenario(RATE_INTERVAL), '{{scenario}}')],
           }),
           timeseriesPanel({
             title: 'Requests not sent, by reason',
             description:
               'Scheduled requests the client could not send (for example the in-flight cap was reached). Counted, never silently skipped: this is the coordinated-omission check.',
             unit: 'reqps',
-            queries: [
-              prom(
-                orZero(sumBy([reason], rateOf(CLIENT_METRICS.requestsUnsent.name, clientScope))),
-                '{{reason}}',
-              ),
-            ],
+            queries: [prom(q.unsentByReason(RATE_INTERVAL), '{{reason}}')],
           }),
         ],
       },
@@ -103,36 +77,25 @@ export const clientDashboard = (): dashboard.Dashboard =>
             unit: 's',
             span: 24,
             queries: [
-              ...[0.5, 0.9, 0.99].map((q) =>
-                prom(
-                  quantile(q, selector(`${clientDuration}_bucket`, clientScope)),
-                  `client p${num(q * 100)}`,
-                  {
-                    exemplar: true,
-                  },
-                ),
+              ...[0.5, 0.9, 0.99].map((quantile) =>
+                prom(q.callerLatencyQuantile(quantile, RATE_INTERVAL), `client p${num(quantile * 100)}`, {
+                  exemplar: true,
+                }),
               ),
-              prom(quantile(0.99, selector(`${serverDuration}_bucket`, serverScope)), 'server p99'),
+              prom(q.serverLatencyQuantile(0.99, RATE_INTERVAL), 'server p99'),
             ],
           }),
           timeseriesPanel({
             title: 'Caller-side p99 by scenario',
             description: 'The 99th percentile of client request duration per scenario.',
             unit: 's',
-            queries: [
-              prom(
-                quantile(0.99, selector(`${clientDuration}_bucket`, clientScope), [scenario]),
-                '{{scenario}}',
-              ),
-            ],
+            queries: [prom(q.callerLatencyQuantileByScenario(0.99, RATE_INTERVAL), '{{scenario}}')],
           }),
           timeseriesPanel({
             title: 'Requests in flight',
             description: 'Requests the client has sent and not yet seen answered; the cap bounds it.',
             unit: 'short',
-            queries: [
-              prom(sumBy([pod], selector(CLIENT_METRICS.requestsInFlight.name, clientScope)), '{{pod}}'),
-            ],
+            queries: [prom(q.requestsInFlight, '{{pod}}')],
           }),
         ],
       },
@@ -145,12 +108,7 @@ export const clientDashboard = (): dashboard.Dashboard =>
               'Finished spans the services could not export (full queue or failed export), per second. Non-zero means traces are missing from Tempo.',
             unit: 'short',
             span: 24,
-            queries: [
-              prom(
-                orZero(sumBy([service, reason], rateOf(COMMON_METRICS.spansDropped.name, anyServiceScope))),
-                '{{service}} {{reason}}',
-              ),
-            ],
+            queries: [prom(q.spansDropped(RATE_INTERVAL), '{{service}} {{reason}}')],
           }),
         ],
       },

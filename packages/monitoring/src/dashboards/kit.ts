@@ -9,8 +9,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/telemetry/contract';
-import { re, selector } from '../promql.ts';
+import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
+import { builds, inNamespace } from '../queries/scope.ts';
 
 /**
  * The building blocks every Menagerie dashboard shares: datasources by their
@@ -36,14 +36,6 @@ export const VARIABLE = {
   service: TARGET_LABEL.service,
   pod: TARGET_LABEL.pod,
 } as const;
-export const ref = (variable: string): string => `$${variable}`;
-
-/** Matchers restricting a query to the variables' current values. */
-export const scope = {
-  namespace: re(TARGET_LABEL.namespace, ref(VARIABLE.namespace)),
-  service: re(TARGET_LABEL.service, ref(VARIABLE.service)),
-  pod: re(TARGET_LABEL.pod, ref(VARIABLE.pod)),
-};
 
 /** Matches every value when a variable is set to "All". */
 export const ALL_VALUE = '.+';
@@ -67,13 +59,13 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: VARIABLE.service,
     label: 'Service',
     description: 'Service name, as in the job/service target labels and the Loki app label.',
-    series: selector(COMMON_METRICS.buildInfo.name, [scope.namespace]),
+    series: `${COMMON_METRICS.buildInfo.name}{${inNamespace}}`,
   },
   {
     name: VARIABLE.pod,
     label: 'Pod',
     description: 'Pods of the selected services.',
-    series: selector(COMMON_METRICS.buildInfo.name, [scope.namespace, scope.service]),
+    series: `${COMMON_METRICS.buildInfo.name}{${builds}}`,
   },
 ];
 

@@ -1,13 +1,12 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { LATENCY_SLO, LOG_FIELD, LOKI_LABEL, VALIDATION_LOG_FIELD } from '@menagerie/telemetry/contract';
-import { DASHBOARD_UID } from '../naming.ts';
+import { DASHBOARD_UID, LATENCY_SLO, LOG_FIELD, LOKI_LABEL, VALIDATION_LOG_FIELD } from '@menagerie/contract';
 import { eq, re } from '../promql.ts';
+import { variable } from '../queries/scope.ts';
 import {
   AUTO_INTERVAL,
   buildDashboard,
   logql,
   logsPanel,
-  ref,
   tablePanel,
   timeseriesPanel,
   VARIABLE,
@@ -20,7 +19,7 @@ import {
 
 const { namespace, app, pod, level } = LOKI_LABEL;
 const streams = (extra: string[] = []): string =>
-  `{${[re(namespace, ref(VARIABLE.namespace)), re(app, ref(VARIABLE.service)), re(pod, ref(VARIABLE.pod)), ...extra].join(', ')}}`;
+  `{${[re(namespace, variable(VARIABLE.namespace)), re(app, variable(VARIABLE.service)), re(pod, variable(VARIABLE.pod)), ...extra].join(', ')}}`;
 const countOver = (pipeline: string, window = AUTO_INTERVAL): string =>
   `count_over_time(${pipeline} [${window}])`;
 const reasons = VALIDATION_LOG_FIELD.reasons;

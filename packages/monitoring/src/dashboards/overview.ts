@@ -2,45 +2,30 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   BLACKBOX_PROBE,
   COMMON_METRICS,
-  LABEL,
+  DASHBOARD_UID,
   LATENCY_SLO,
   SERVER,
-  SERVER_METRICS,
-  TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { STANDARD_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
-import { eq, leMatcher, num, orZero, orZeroLike, re, selector, sumBy } from '../promql.ts';
+  SYMPTOM_THRESHOLD,
+} from '@menagerie/contract';
+import { num } from '../promql.ts';
+import * as q from '../queries/server.ts';
 import { AVAILABILITY_SLI, errorBudget } from '../slo.ts';
-import { SYMPTOM_THRESHOLD } from '../thresholds.ts';
 import {
   buildDashboard,
   DATASOURCE,
   prom,
   RANGE,
-  scope,
+  RATE_INTERVAL,
   statPanel,
   tablePanel,
   timeseriesPanel,
 } from './kit.ts';
-import { anyServiceScope, apiRoutes, quantile, rateOf, serverScope } from './selectors.ts';
 
 /**
  * Service overview: the RED method and the golden signals of the server, with
  * release markers and the blackbox probe's view from outside.
  */
 
-const D = SERVER_METRICS.requestDuration.name;
-const count = `${D}_count`;
-const bucket = `${D}_bucket`;
-const { route, statusCode, species, outcome, field, reason, kind, version, revision } = LABEL;
-const { namespace, service, pod } = TARGET_LABEL;
-
-const serverRequests = (by: readonly string[], extra: string[] = []): string =>
-  sumBy(by, rateOf(count, [...serverScope, ...extra]));
-
-const buildInfoScope = [scope.namespace, scope.service];
-const releaseIdentity = [namespace, service, version, revision].join(', ');
 /** A (version, revision) that was not there 5 minutes earlier: a release. */
 export const releaseMarkers = (): dashboard.AnnotationQueryBuilder =>
   new dashboard.AnnotationQueryBuilder()
@@ -48,9 +33,7 @@ export const releaseMarkers = (): dashboard.AnnotationQueryBuilder =>
     .datasource(DATASOURCE.prometheus)
     .enable(true)
     .iconColor('purple')
-    .expr(
-      `group by (${releaseIdentity}) (${selector(COMMON_METRICS.buildInfo.name, buildInfoScope)}) unless group by (${releaseIdentity}) (${selector(COMMON_METRICS.buildInfo.name, buildInfoScope)} offset 5m)`,
-    )
+    .expr(q.releases)
     .step('1m')
     .titleFormat('Release {{version}}')
     .textFormat('{{service}} {{version}} (revision {{revision}}) in {{namespace}}')
@@ -58,10 +41,6 @@ export const releaseMarkers = (): dashboard.AnnotationQueryBuilder =>
     .useValueForTime(false);
 
 const budget = errorBudget(AVAILABILITY_SLI.slo);
-const probe = selector(STANDARD_METRIC.probeSuccess.name, [
-  eq(TARGET_LABEL.job, BLACKBOX_PROBE.job),
-  scope.namespace,
-]);
 
 export const overviewDashboard = (): dashboard.Dashboard =>
   buildDashboard({
@@ -77,11 +56,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
             title: 'Request rate',
             description: `Requests per second the server handled, all routes, averaged over the dashboard's range.`,
             unit: 'reqps',
-            queries: [
-              prom(sumBy([], `rate(${selector(count, serverScope)}[${RANGE}])`), 'requests', {
-                instant: true,
-              }),
-            ],
+            queries: [prom(q.requestRate(RANGE), 'requests', { instant: true })],
           }),
           statPanel({
             title: 'API 5xx ratio',
@@ -92,38 +67,14 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['green', null],
               ['red', budget],
             ],
-            queries: [
-              prom(
-                `${orZeroLike(
-                  sumBy(
-                    [],
-                    `rate(${selector(count, [...serverScope, apiRoutes, re(statusCode, '5..')])}[${RANGE}])`,
-                  ),
-                  sumBy([], `rate(${selector(count, [...serverScope, apiRoutes])}[${RANGE}])`),
-                )} / ${sumBy([], `rate(${selector(count, [...serverScope, apiRoutes])}[${RANGE}])`)}`,
-                '5xx',
-                { instant: true },
-              ),
-            ],
+            queries: [prom(q.apiStatusRatio('5..', RANGE), '5xx', { instant: true })],
           }),
           statPanel({
             title: 'API 4xx ratio',
             description:
               'Share of API requests answered with a 4xx over the range. The traffic generator sends invalid animals on purpose, so this is high by design and is not an error of the server.',
             unit: 'percentunit',
-            queries: [
-              prom(
-                `${orZeroLike(
-                  sumBy(
-                    [],
-                    `rate(${selector(count, [...serverScope, apiRoutes, re(statusCode, '4..')])}[${RANGE}])`,
-                  ),
-                  sumBy([], `rate(${selector(count, [...serverScope, apiRoutes])}[${RANGE}])`),
-                )} / ${sumBy([], `rate(${selector(count, [...serverScope, apiRoutes])}[${RANGE}])`)}`,
-                '4xx',
-                { instant: true },
-              ),
-            ],
+            queries: [prom(q.apiStatusRatio('4..', RANGE), '4xx', { instant: true })],
           }),
           statPanel({
             title: `API requests within ${LATENCY_SLO.thresholdSeconds}s`,
@@ -134,13 +85,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['red', null],
               ['green', LATENCY_SLO.objective],
             ],
-            queries: [
-              prom(
-                `${sumBy([], `rate(${selector(bucket, [...serverScope, apiRoutes, leMatcher(LATENCY_SLO.thresholdSeconds)])}[${RANGE}])`)} / ${sumBy([], `rate(${selector(count, [...serverScope, apiRoutes])}[${RANGE}])`)}`,
-                'fast',
-                { instant: true },
-              ),
-            ],
+            queries: [prom(q.apiWithinThreshold(RANGE), 'fast', { instant: true })],
           }),
           statPanel({
             title: 'Probe success',
@@ -150,15 +95,13 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['red', null],
               ['green', AVAILABILITY_SLI.slo.objective],
             ],
-            queries: [prom(`avg(avg_over_time(${probe}[${RANGE}]))`, 'probe', { instant: true })],
+            queries: [prom(q.probeSuccess(RANGE), 'probe', { instant: true })],
           }),
           statPanel({
             title: 'Targets up',
             description: 'Scrape targets of the selected services that answered their last scrape.',
             unit: 'short',
-            queries: [
-              prom(`sum(${selector(STANDARD_METRIC.up.name, anyServiceScope)})`, 'up', { instant: true }),
-            ],
+            queries: [prom(q.targetsUp, 'up', { instant: true })],
           }),
         ],
       },
@@ -170,14 +113,14 @@ export const overviewDashboard = (): dashboard.Dashboard =>
             description: `Requests per second by route template (unknown paths collapse to one value).`,
             unit: 'reqps',
             stacked: true,
-            queries: [prom(serverRequests([route]), '{{route}}')],
+            queries: [prom(q.requestsByRoute(RATE_INTERVAL), '{{route}}')],
           }),
           timeseriesPanel({
             title: 'Responses by status code',
             description: 'Responses per second by HTTP status code, all routes.',
             unit: 'reqps',
             stacked: true,
-            queries: [prom(serverRequests([statusCode]), '{{status_code}}')],
+            queries: [prom(q.responsesByStatus(RATE_INTERVAL), '{{status_code}}')],
           }),
           timeseriesPanel({
             title: '5xx ratio by route',
@@ -188,12 +131,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['green', null],
               ['red', budget],
             ],
-            queries: [
-              prom(
-                `${orZeroLike(serverRequests([route], [re(statusCode, '5..')]), serverRequests([route]))} / ${serverRequests([route])}`,
-                '{{route}}',
-              ),
-            ],
+            queries: [prom(q.serverErrorRatioByRoute(RATE_INTERVAL), '{{route}}')],
           }),
           timeseriesPanel({
             title: '4xx ratio by status code',
@@ -201,24 +139,14 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               'Share of all requests answered with each 4xx code. Shown apart from 5xx: the client sends invalid animals, missing ids and malformed bodies on purpose, and these count as good events in the SLO.',
             unit: 'percentunit',
             min: 0,
-            queries: [
-              prom(
-                `${serverRequests([statusCode], [re(statusCode, '4..')])} / ignoring (${statusCode}) group_left ${serverRequests([])}`,
-                '{{status_code}}',
-              ),
-            ],
+            queries: [prom(q.clientErrorRatioByStatus(RATE_INTERVAL), '{{status_code}}')],
           }),
           timeseriesPanel({
             title: 'Validation failures by field and reason',
             description: 'Animals rejected by validation per second, by offending field and joi reason.',
             unit: 'reqps',
             stacked: true,
-            queries: [
-              prom(
-                orZero(sumBy([field, reason], rateOf(SERVER_METRICS.validationFailures.name, serverScope))),
-                '{{field}}: {{reason}}',
-              ),
-            ],
+            queries: [prom(q.validationFailures(RATE_INTERVAL), '{{field}}: {{reason}}')],
           }),
           timeseriesPanel({
             title: 'Registrations by species and outcome',
@@ -226,12 +154,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               'POST /animals per second by species and outcome (stored, invalid, failed, rejected).',
             unit: 'reqps',
             stacked: true,
-            queries: [
-              prom(
-                sumBy([species, outcome], rateOf(`${SERVER_METRICS.animalDuration.name}_count`, serverScope)),
-                '{{species}} {{outcome}}',
-              ),
-            ],
+            queries: [prom(q.registrationsBySpeciesAndOutcome(RATE_INTERVAL), '{{species}} {{outcome}}')],
           }),
           timeseriesPanel({
             title: 'Injected faults by species and kind',
@@ -239,20 +162,13 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               'Delays and errors the behaviour profile injected per second. A bad release shows up here first.',
             unit: 'reqps',
             stacked: true,
-            queries: [
-              prom(
-                orZero(sumBy([species, kind], rateOf(SERVER_METRICS.faultsInjected.name, serverScope))),
-                '{{species}} {{kind}}',
-              ),
-            ],
+            queries: [prom(q.faultsInjected(RATE_INTERVAL), '{{species}} {{kind}}')],
           }),
           timeseriesPanel({
             title: 'Store rejections',
             description: 'Animals refused per second because the store was full (answered 507).',
             unit: 'reqps',
-            queries: [
-              prom(orZero(sumBy([pod], rateOf(SERVER_METRICS.storeRejections.name, serverScope))), '{{pod}}'),
-            ],
+            queries: [prom(q.storeRejections(RATE_INTERVAL), '{{pod}}')],
           }),
         ],
       },
@@ -268,8 +184,8 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['green', null],
               ['red', LATENCY_SLO.thresholdSeconds],
             ],
-            queries: [0.5, 0.9, 0.99].map((q) =>
-              prom(quantile(q, selector(bucket, [...serverScope, apiRoutes])), `p${num(q * 100)}`, {
+            queries: [0.5, 0.9, 0.99].map((quantile) =>
+              prom(q.apiLatencyQuantile(quantile, RATE_INTERVAL), `p${num(quantile * 100)}`, {
                 exemplar: true,
               }),
             ),
@@ -278,21 +194,14 @@ export const overviewDashboard = (): dashboard.Dashboard =>
             title: 'p99 latency by route',
             description: 'The 99th percentile of request duration per route template.',
             unit: 's',
-            queries: [prom(quantile(0.99, selector(bucket, serverScope), [route]), '{{route}}')],
+            queries: [prom(q.latencyQuantileByRoute(0.99, RATE_INTERVAL), '{{route}}')],
           }),
           timeseriesPanel({
             title: 'Registration p99 by species',
             description:
               'The 99th percentile of the time to register an animal, by species: the slow species stand out.',
             unit: 's',
-            queries: [
-              prom(
-                quantile(0.99, selector(`${SERVER_METRICS.animalDuration.name}_bucket`, serverScope), [
-                  species,
-                ]),
-                '{{species}}',
-              ),
-            ],
+            queries: [prom(q.registrationQuantileBySpecies(0.99, RATE_INTERVAL), '{{species}}')],
           }),
         ],
       },
@@ -304,31 +213,21 @@ export const overviewDashboard = (): dashboard.Dashboard =>
             description: 'Requests the server is handling right now, per pod.',
             unit: 'short',
             span: 8,
-            queries: [
-              prom(sumBy([pod], selector(SERVER_METRICS.requestsInFlight.name, serverScope)), '{{pod}}'),
-            ],
+            queries: [prom(q.requestsInFlight, '{{pod}}')],
           }),
           timeseriesPanel({
             title: 'CPU',
             description: 'CPU time used per second by each process (1 = one core).',
             unit: 'percentunit',
             span: 8,
-            queries: [
-              prom(sumBy([pod], rateOf(STANDARD_METRIC.cpuSeconds.name, anyServiceScope)), '{{pod}}'),
-            ],
+            queries: [prom(q.cpu(RATE_INTERVAL), '{{pod}}')],
           }),
           timeseriesPanel({
             title: 'Memory',
             description: 'Resident memory and V8 heap in use, per pod.',
             unit: 'bytes',
             span: 8,
-            queries: [
-              prom(
-                sumBy([pod], selector(STANDARD_METRIC.residentMemory.name, anyServiceScope)),
-                '{{pod}} resident',
-              ),
-              prom(sumBy([pod], selector(STANDARD_METRIC.heapUsed.name, anyServiceScope)), '{{pod}} heap'),
-            ],
+            queries: [prom(q.residentMemory, '{{pod}} resident'), prom(q.heapUsed, '{{pod}} heap')],
           }),
           timeseriesPanel({
             title: 'Event-loop lag p99',
@@ -336,9 +235,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               'The 99th percentile of Node.js event-loop delay: when it grows, every request waits.',
             unit: 's',
             span: 8,
-            queries: [
-              prom(sumBy([pod], selector(STANDARD_METRIC.eventLoopLagP99.name, anyServiceScope)), '{{pod}}'),
-            ],
+            queries: [prom(q.eventLoopLagP99, '{{pod}}')],
           }),
           timeseriesPanel({
             title: 'Store fill',
@@ -352,24 +249,14 @@ export const overviewDashboard = (): dashboard.Dashboard =>
               ['green', null],
               ['red', SYMPTOM_THRESHOLD.storeFullRatio],
             ],
-            queries: [
-              prom(
-                `max by (${pod}) (${selector(SERVER_METRICS.storeAnimals.name, serverScope)} / ${selector(SERVER_METRICS.storeCapacity.name, serverScope)})`,
-                '{{pod}}',
-              ),
-            ],
+            queries: [prom(q.storeFill, '{{pod}}')],
           }),
           timeseriesPanel({
             title: 'Blackbox probe duration',
             description: `Time the blackbox exporter took to probe the server (job ${BLACKBOX_PROBE.job}).`,
             unit: 's',
             span: 8,
-            queries: [
-              prom(
-                `max by (${TARGET_LABEL.instance}) (${selector(STANDARD_METRIC.probeDuration.name, [eq(TARGET_LABEL.job, BLACKBOX_PROBE.job), scope.namespace])})`,
-                '{{instance}}',
-              ),
-            ],
+            queries: [prom(q.probeDuration, '{{instance}}')],
           }),
         ],
       },
@@ -382,13 +269,7 @@ export const overviewDashboard = (): dashboard.Dashboard =>
             unit: 'short',
             span: 24,
             height: 6,
-            queries: [
-              prom(
-                `count by (${service}, ${version}, ${revision}) (${selector(COMMON_METRICS.buildInfo.name, anyServiceScope)})`,
-                '',
-                { instant: true, table: true },
-              ),
-            ],
+            queries: [prom(q.runningVersions, '', { instant: true, table: true })],
           }),
         ],
       },

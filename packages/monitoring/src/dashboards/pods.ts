@@ -1,23 +1,13 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { TARGET_LABEL } from '@menagerie/telemetry/contract';
-import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
-import { eq, ne, selector, sumBy } from '../promql.ts';
-import { buildDashboard, prom, RANGE, RATE_INTERVAL, scope, statPanel, timeseriesPanel } from './kit.ts';
-import { rateOf } from './selectors.ts';
+import { DASHBOARD_UID } from '@menagerie/contract';
+import * as q from '../queries/pods.ts';
+import { buildDashboard, prom, RANGE, RATE_INTERVAL, statPanel, timeseriesPanel } from './kit.ts';
 
 /**
  * Pods: restarts, readiness and resources against requests and limits, from
  * what kube-prometheus-stack scrapes (kube-state-metrics and the kubelet's
  * cAdvisor). Every panel here is cluster-only.
  */
-
-const { pod } = TARGET_LABEL;
-const podScope = [scope.namespace, scope.pod];
-const containers = [...podScope, ne('container', '')];
-const M = CLUSTER_ONLY_METRIC;
-const resource = (metric: string, name: 'cpu' | 'memory'): string =>
-  sumBy([pod], selector(metric, [...podScope, eq('resource', name)]));
 
 export const podsDashboard = (): dashboard.Dashboard =>
   buildDashboard({
@@ -39,36 +29,20 @@ export const podsDashboard = (): dashboard.Dashboard =>
               ['green', null],
               ['red', 1],
             ],
-            queries: [
-              prom(`sum(increase(${selector(M.podRestarts.name, podScope)}[${RANGE}]))`, 'restarts', {
-                instant: true,
-              }),
-            ],
+            queries: [prom(q.restarts(RANGE), 'restarts', { instant: true })],
           }),
           statPanel({
             title: 'Pods ready',
             description: 'Selected pods whose Ready condition is true.',
             unit: 'short',
             span: 12,
-            queries: [
-              prom(`sum(${selector(M.podReady.name, [...podScope, eq('condition', 'true')])})`, 'ready', {
-                instant: true,
-              }),
-            ],
+            queries: [prom(q.podsReady, 'ready', { instant: true })],
           }),
           timeseriesPanel({
             title: 'Container restarts',
             description: 'Restarts per container over each interval.',
             unit: 'short',
-            queries: [
-              prom(
-                sumBy(
-                  [pod, 'container'],
-                  `increase(${selector(M.podRestarts.name, podScope)}[${RATE_INTERVAL}])`,
-                ),
-                '{{pod}} {{container}}',
-              ),
-            ],
+            queries: [prom(q.restartsByContainer(RATE_INTERVAL), '{{pod}} {{container}}')],
           }),
           timeseriesPanel({
             title: 'Readiness',
@@ -77,12 +51,7 @@ export const podsDashboard = (): dashboard.Dashboard =>
             unit: 'short',
             min: 0,
             max: 1,
-            queries: [
-              prom(
-                sumBy([pod], selector(M.podReady.name, [...podScope, eq('condition', 'true')])),
-                '{{pod}}',
-              ),
-            ],
+            queries: [prom(q.readinessByPod, '{{pod}}')],
           }),
         ],
       },
@@ -96,9 +65,9 @@ export const podsDashboard = (): dashboard.Dashboard =>
             unit: 'short',
             span: 8,
             queries: [
-              prom(sumBy([pod], rateOf(M.containerCpu.name, containers)), '{{pod}} used'),
-              prom(resource(M.resourceRequests.name, 'cpu'), '{{pod}} requested'),
-              prom(resource(M.resourceLimits.name, 'cpu'), '{{pod}} limit'),
+              prom(q.cpuUsed(RATE_INTERVAL), '{{pod}} used'),
+              prom(q.requested('cpu'), '{{pod}} requested'),
+              prom(q.limit('cpu'), '{{pod}} limit'),
             ],
           }),
           timeseriesPanel({
@@ -108,9 +77,9 @@ export const podsDashboard = (): dashboard.Dashboard =>
             unit: 'bytes',
             span: 8,
             queries: [
-              prom(sumBy([pod], selector(M.containerMemory.name, containers)), '{{pod}} working set'),
-              prom(resource(M.resourceRequests.name, 'memory'), '{{pod}} requested'),
-              prom(resource(M.resourceLimits.name, 'memory'), '{{pod}} limit'),
+              prom(q.memoryWorkingSet, '{{pod}} working set'),
+              prom(q.requested('memory'), '{{pod}} requested'),
+              prom(q.limit('memory'), '{{pod}} limit'),
             ],
           }),
           timeseriesPanel({
@@ -118,12 +87,7 @@ export const podsDashboard = (): dashboard.Dashboard =>
             description: 'Share of CFS periods in which the containers were throttled by their CPU limit.',
             unit: 'percentunit',
             span: 8,
-            queries: [
-              prom(
-                `${sumBy([pod], rateOf(M.cfsThrottledPeriods.name, containers))} / ${sumBy([pod], rateOf(M.cfsPeriods.name, containers))}`,
-                '{{pod}}',
-              ),
-            ],
+            queries: [prom(q.cpuThrottling(RATE_INTERVAL), '{{pod}}')],
           }),
         ],
       },

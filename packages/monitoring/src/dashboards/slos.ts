@@ -1,22 +1,19 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { BLACKBOX_PROBE, CLIENT, CLIENT_METRICS, LABEL, TARGET_LABEL } from '@menagerie/telemetry/contract';
-import { STANDARD_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID, RULE_LABEL } from '../naming.ts';
-import { FAILED_OUTCOMES } from '../outcomes.ts';
-import { eq, num, oneOf, orZeroLike, selector, sumBy } from '../promql.ts';
+import { BURN_RATE_POLICY, CLIENT, DASHBOARD_UID, SLI_WINDOWS, SLO_RECORD } from '@menagerie/contract';
+import { num } from '../promql.ts';
+import * as clientQueries from '../queries/client.ts';
+import * as q from '../queries/slo.ts';
+import { AVAILABILITY_SLI, errorBudget, periodWindow, SLIS, type SliDefinition } from '../slo.ts';
 import {
-  AVAILABILITY_SLI,
-  BURN_RATE_POLICY,
-  errorBudget,
-  periodWindow,
-  SLI_WINDOWS,
-  SLIS,
-  SLO_RECORD,
-  type SliDefinition,
-} from '../slo.ts';
-import { buildDashboard, prom, RANGE, type RowSpec, scope, statPanel, timeseriesPanel } from './kit.ts';
+  buildDashboard,
+  prom,
+  RANGE,
+  RATE_INTERVAL,
+  type RowSpec,
+  statPanel,
+  timeseriesPanel,
+} from './kit.ts';
 import { releaseMarkers } from './overview.ts';
-import { clientScope, rateOf } from './selectors.ts';
 
 /**
  * SLOs: for availability and latency, the SLI, the objective, the error budget
@@ -28,8 +25,6 @@ const pct = (ratio: number): string => `${num(ratio * 100)}%`;
 
 function sloRow(sli: SliDefinition): RowSpec {
   const { slo } = sli;
-  const sloScope = [eq(RULE_LABEL.slo, slo.name), scope.namespace, scope.service];
-  const sloOnly = [eq(RULE_LABEL.slo, slo.name)];
   const budget = errorBudget(slo);
   const period = periodWindow(slo);
   const factors = [
@@ -47,16 +42,14 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['red', null],
           ['green', slo.objective],
         ],
-        queries: [
-          prom(`1 - ${selector(SLO_RECORD.errorRatio(period), sloScope)}`, '{{service}}', { instant: true }),
-        ],
+        queries: [prom(q.sli(slo, period), '{{service}}', { instant: true })],
       }),
       statPanel({
         title: `${slo.name}: objective`,
         description: `The objective, as the ${SLO_RECORD.objective} recording rule states it.`,
         unit: 'percentunit',
         decimals: 2,
-        queries: [prom(selector(SLO_RECORD.objective, sloOnly), 'objective', { instant: true })],
+        queries: [prom(q.objective(slo), 'objective', { instant: true })],
       }),
       statPanel({
         title: `${slo.name}: error budget left`,
@@ -68,7 +61,7 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['orange', 0],
           ['green', 0.25],
         ],
-        queries: [prom(selector(SLO_RECORD.budgetRemaining, sloScope), '{{service}}', { instant: true })],
+        queries: [prom(q.budgetRemaining(slo), '{{service}}', { instant: true })],
       }),
       statPanel({
         title: `${slo.name}: burn-rate alerts firing`,
@@ -78,13 +71,7 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['green', null],
           ['red', 1],
         ],
-        queries: [
-          prom(
-            `count(${selector(STANDARD_METRIC.alerts.name, [eq(RULE_LABEL.slo, slo.name), eq('alertstate', 'firing')])}) or on () vector(0)`,
-            'firing',
-            { instant: true },
-          ),
-        ],
+        queries: [prom(q.alertsFiring(slo), 'firing', { instant: true })],
       }),
       statPanel({
         title: `${slo.name}: SLI over the range`,
@@ -95,13 +82,7 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['red', null],
           ['green', slo.objective],
         ],
-        queries: [
-          prom(
-            `1 - avg_over_time(${selector(SLO_RECORD.errorRatio('5m'), sloScope)}[${RANGE}])`,
-            '{{service}}',
-            { instant: true },
-          ),
-        ],
+        queries: [prom(q.sliOverRange(slo, RANGE), '{{service}}', { instant: true })],
       }),
       statPanel({
         title: `${slo.name}: burn rate now`,
@@ -114,7 +95,7 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['orange', 1],
           ['red', Math.max(...factors)],
         ],
-        queries: [prom(selector(SLO_RECORD.currentBurnRate, sloScope), '{{service}}', { instant: true })],
+        queries: [prom(q.currentBurnRate(slo), '{{service}}', { instant: true })],
       }),
       timeseriesPanel({
         title: `${slo.name}: SLI`,
@@ -124,9 +105,7 @@ function sloRow(sli: SliDefinition): RowSpec {
           ['red', null],
           ['green', slo.objective],
         ],
-        queries: (['5m', '1h'] as const).map((window) =>
-          prom(`1 - ${selector(SLO_RECORD.errorRatio(window), sloScope)}`, `{{service}} ${window}`),
-        ),
+        queries: (['5m', '1h'] as const).map((window) => prom(q.sli(slo, window), `{{service}} ${window}`)),
       }),
       timeseriesPanel({
         title: `${slo.name}: burn rate per window`,
@@ -134,29 +113,18 @@ function sloRow(sli: SliDefinition): RowSpec {
         unit: 'suffix:×',
         min: 0,
         thresholds: [['green', null], ...factors.map((f) => ['red', f] as const)],
-        queries: SLI_WINDOWS.map((window) =>
-          prom(
-            `${selector(SLO_RECORD.errorRatio(window), sloScope)} / ${num(budget)}`,
-            `{{service}} ${window}`,
-          ),
-        ),
+        queries: SLI_WINDOWS.map((window) => prom(q.burnRate(slo, window, budget), `{{service}} ${window}`)),
       }),
       timeseriesPanel({
         title: `${slo.name}: error budget left over time`,
         description: `Share of the ${slo.windowDays}-day error budget not yet spent, as the period recording rule computes it.`,
         unit: 'percentunit',
         span: 24,
-        queries: [prom(selector(SLO_RECORD.budgetRemaining, sloScope), '{{service}}')],
+        queries: [prom(q.budgetRemaining(slo), '{{service}}')],
       }),
     ],
   };
 }
-
-const clientCount = `${CLIENT_METRICS.requestDuration.name}_count`;
-const probe = selector(STANDARD_METRIC.probeSuccess.name, [
-  eq(TARGET_LABEL.job, BLACKBOX_PROBE.job),
-  scope.namespace,
-]);
 
 const otherViews: RowSpec = {
   title: 'Other views of availability',
@@ -167,18 +135,9 @@ const otherViews: RowSpec = {
       unit: 'percentunit',
       span: 24,
       queries: [
-        prom(
-          `1 - ${selector(SLO_RECORD.errorRatio('5m'), [eq(RULE_LABEL.slo, AVAILABILITY_SLI.slo.name), scope.namespace])}`,
-          'server (SLI)',
-        ),
-        prom(
-          `1 - ${orZeroLike(
-            sumBy([], rateOf(clientCount, [...clientScope, oneOf(LABEL.outcome, FAILED_OUTCOMES)])),
-            sumBy([], rateOf(clientCount, clientScope)),
-          )} / ${sumBy([], rateOf(clientCount, clientScope))}`,
-          'client',
-        ),
-        prom(`avg(${probe})`, 'probe'),
+        prom(q.serverAvailability(AVAILABILITY_SLI.slo), 'server (SLI)'),
+        prom(`1 - ${clientQueries.failedShare(RATE_INTERVAL)}`, 'client'),
+        prom(q.probeAvailability, 'probe'),
       ],
     }),
   ],

@@ -1,40 +1,25 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLIENT, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/telemetry/contract';
-import { CLUSTER_ONLY_METRIC } from '../metrics.ts';
-import { DASHBOARD_UID } from '../naming.ts';
-import { eq, orZeroLike, re, selector, sumBy } from '../promql.ts';
+import { CLIENT, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
+import { variable } from '../queries/scope.ts';
+import * as q from '../queries/traces.ts';
 import {
   buildDashboard,
   nodeGraphPanel,
   prom,
-  ref,
+  RATE_INTERVAL,
   serviceGraph,
   tablePanel,
   timeseriesPanel,
   traceql,
   VARIABLE,
 } from './kit.ts';
-import { quantile, rateOf } from './selectors.ts';
 
 /**
  * Traces: the slowest and failing traces (TraceQL search), the service graph
  * and RED metrics derived from spans by Tempo's metrics generator.
  */
 
-const serviceName = `resource.service.name =~ "${ref(VARIABLE.service)}"`;
-/** Labels and values of the span metrics Tempo's metrics generator writes. */
-const SPAN_METRIC = {
-  service: 'service',
-  spanName: 'span_name',
-  spanKind: 'span_kind',
-  statusCode: 'status_code',
-  serverKind: 'SPAN_KIND_SERVER',
-  errorStatus: 'STATUS_CODE_ERROR',
-} as const;
-const S = SPAN_METRIC;
-const spanScope = [re(S.service, ref(VARIABLE.service)), eq(S.spanKind, S.serverKind)];
-const bySpan = [S.service, S.spanName];
-const calls = CLUSTER_ONLY_METRIC.spanCalls.name;
+const serviceName = `resource.service.name =~ "${variable(VARIABLE.service)}"`;
 
 export const tracesDashboard = (): dashboard.Dashboard =>
   buildDashboard({
@@ -94,22 +79,14 @@ export const tracesDashboard = (): dashboard.Dashboard =>
             description: 'Server spans per second by service and span name (route), from span metrics.',
             unit: 'reqps',
             span: 8,
-            queries: [prom(sumBy(bySpan, rateOf(calls, spanScope)), '{{service}} {{span_name}}')],
+            queries: [prom(q.spanRate(RATE_INTERVAL), '{{service}} {{span_name}}')],
           }),
           timeseriesPanel({
             title: 'Server span error ratio',
             description: 'Share of server spans with error status, by service and span name.',
             unit: 'percentunit',
             span: 8,
-            queries: [
-              prom(
-                `${orZeroLike(
-                  sumBy(bySpan, rateOf(calls, [...spanScope, eq(S.statusCode, S.errorStatus)])),
-                  sumBy(bySpan, rateOf(calls, spanScope)),
-                )} / ${sumBy(bySpan, rateOf(calls, spanScope))}`,
-                '{{service}} {{span_name}}',
-              ),
-            ],
+            queries: [prom(q.spanErrorRatio(RATE_INTERVAL), '{{service}} {{span_name}}')],
           }),
           timeseriesPanel({
             title: 'Server span p99 duration',
@@ -117,12 +94,7 @@ export const tracesDashboard = (): dashboard.Dashboard =>
               'The 99th percentile of server span duration by service and span name, from span metrics.',
             unit: 's',
             span: 8,
-            queries: [
-              prom(
-                quantile(0.99, selector(CLUSTER_ONLY_METRIC.spanLatencyBucket.name, spanScope), bySpan),
-                '{{service}} {{span_name}}',
-              ),
-            ],
+            queries: [prom(q.spanLatencyQuantile(0.99, RATE_INTERVAL), '{{service}} {{span_name}}')],
           }),
         ],
       },

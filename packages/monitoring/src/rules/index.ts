@@ -1,29 +1,6 @@
 import { SLIS } from '../slo.ts';
 import { sloRuleFile } from './slo-rules.ts';
 import { symptomsRuleFile } from './symptoms.ts';
-import { isAlertingRule, type Rule, type RuleFile } from './types.ts';
+import type { RuleFile } from './types.ts';
 
 export const ruleFiles = (): RuleFile[] => [...SLIS.map(sloRuleFile), symptomsRuleFile];
-
-export interface ListedRule {
-  readonly file: string;
-  readonly group: string;
-  readonly kind: 'record' | 'alert';
-  /** The recorded series or the alert name. */
-  readonly name: string;
-  readonly rule: Rule;
-}
-
-/** Every rule of every file, for checks and for the live test. */
-export const listRules = (): ListedRule[] =>
-  ruleFiles().flatMap((file) =>
-    file.groups.flatMap((group) =>
-      group.rules.map((rule) => ({
-        file: file.name,
-        group: group.name,
-        kind: isAlertingRule(rule) ? ('alert' as const) : ('record' as const),
-        name: isAlertingRule(rule) ? rule.alert : rule.record,
-        rule,
-      })),
-    ),
-  );

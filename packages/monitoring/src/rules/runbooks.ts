@@ -1,4 +1,4 @@
-import { RUNBOOK_BASE_URL } from '@menagerie/telemetry/contract';
+import { RUNBOOK_BASE_URL } from '@menagerie/contract';
 
 /** Runbooks live in docs/runbooks/<AlertName>.md; alerts link to them by this URL. */
 export const RUNBOOK_DIR = 'docs/runbooks';

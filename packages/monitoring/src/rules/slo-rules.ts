@@ -1,15 +1,14 @@
-import { RULE_LABEL, SEVERITY, type Severity } from '../naming.ts';
-import { eq, num, orZeroLike, safeRatio, selector } from '../promql.ts';
 import {
   BURN_RATE_POLICY,
   type BurnRateCondition,
-  burnThreshold,
-  errorBudget,
-  periodWindow,
+  RULE_LABEL,
+  SEVERITY,
+  type Severity,
   SLI_WINDOWS,
   SLO_RECORD,
-  type SliDefinition,
-} from '../slo.ts';
+} from '@menagerie/contract';
+import { eq, num, orZeroLike, safeRatio, selector } from '../promql.ts';
+import { burnThreshold, errorBudget, periodWindow, type SliDefinition } from '../slo.ts';
 import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RecordingRule, RuleFile } from './types.ts';
 

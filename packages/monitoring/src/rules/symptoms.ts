@@ -1,19 +1,23 @@
 import {
+  ALERT,
   BLACKBOX_PROBE,
   CLIENT,
   CLIENT_METRICS,
+  CLUSTER_ONLY_METRIC,
   LABEL,
   NAMESPACE,
+  RULE_GROUP,
+  RULE_LABEL,
   SERVER,
   SERVER_METRICS,
-  SLI_ROUTES,
+  SEVERITY,
+  STANDARD_METRIC,
+  SYMPTOM_THRESHOLD as T,
   TARGET_LABEL,
-} from '@menagerie/telemetry/contract';
-import { CLUSTER_ONLY_METRIC, STANDARD_METRIC } from '../metrics.ts';
-import { ALERT, RULE_GROUP, RULE_LABEL, SEVERITY } from '../naming.ts';
-import { UNANSWERED_OUTCOMES } from '../outcomes.ts';
-import { eq, increase, num, oneOf, rate, safeRatio, selector, sumBy } from '../promql.ts';
-import { SYMPTOM_THRESHOLD as T } from '../thresholds.ts';
+  UNANSWERED_OUTCOMES,
+} from '@menagerie/contract';
+import { num, oneOf, safeRatio } from '../promql.ts';
+import { apiRoutes, serverJob } from '../queries/scope.ts';
 import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RuleFile } from './types.ts';
 
@@ -24,8 +28,8 @@ import type { AlertingRule, RuleFile } from './types.ts';
  * that Alertmanager can inhibit the alerts a dead server would also cause.
  */
 
-const { namespace, service, job, pod, container } = TARGET_LABEL;
-const server = eq(job, SERVER.name);
+const { namespace, service, job, pod, container, instance } = TARGET_LABEL;
+const ourContainers = oneOf(container, [SERVER.container, CLIENT.container]);
 const serverLabel = { [service]: SERVER.name };
 
 const alert = (
@@ -40,7 +44,7 @@ const alert = (
 
 const serverDown = alert({
   alert: ALERT.serverDown,
-  expr: `max by (${namespace}, ${service}) (${selector(STANDARD_METRIC.up.name, [server])}) == 0`,
+  expr: `max by (${namespace}, ${service}) (${STANDARD_METRIC.up.name}{${serverJob}}) == 0`,
   for: '2m',
   labels: { [RULE_LABEL.severity]: SEVERITY.page },
   summary: '{{ $labels.service }} is down in {{ $labels.namespace }}',
@@ -50,22 +54,22 @@ const serverDown = alert({
 
 const serverTargetMissing = alert({
   alert: ALERT.serverTargetMissing,
-  expr: `absent(${selector(STANDARD_METRIC.up.name, [server, eq(namespace, NAMESPACE)])})`,
+  expr: `absent(${STANDARD_METRIC.up.name}{${serverJob}, ${namespace}="${NAMESPACE}"})`,
   for: '5m',
   labels: { [RULE_LABEL.severity]: SEVERITY.page, ...serverLabel },
   summary: `${SERVER.name} has no scrape target in ${NAMESPACE}`,
   description: `Prometheus has had no ${job}="${SERVER.name}" target in namespace ${NAMESPACE} for 5 minutes: the server is not deployed, its Service has no endpoints, or its ServiceMonitor is not selected.`,
 });
 
-const clientRequests = (extra: string[]): string =>
-  sumBy(
-    [namespace],
-    rate(selector(`${CLIENT_METRICS.requestDuration.name}_count`, [eq(job, CLIENT.name), ...extra]), '5m'),
-  );
+const clientRequests = `${CLIENT_METRICS.requestDuration.name}_count`;
+const unanswered = oneOf(LABEL.outcome, UNANSWERED_OUTCOMES);
 
 const clientCannotReachServer = alert({
   alert: ALERT.clientCannotReachServer,
-  expr: `${safeRatio(clientRequests([oneOf(LABEL.outcome, UNANSWERED_OUTCOMES)]), clientRequests([]))} > ${num(T.clientUnreachableRatio)}`,
+  expr: `${safeRatio(
+    `sum by (${namespace}) (rate(${clientRequests}{${job}="${CLIENT.name}", ${unanswered}}[5m]))`,
+    `sum by (${namespace}) (rate(${clientRequests}{${job}="${CLIENT.name}"}[5m]))`,
+  )} > ${num(T.clientUnreachableRatio)}`,
   for: '2m',
   labels: { [RULE_LABEL.severity]: SEVERITY.ticket, ...serverLabel },
   summary: `${CLIENT.name} cannot reach ${SERVER.name} in {{ $labels.namespace }}`,
@@ -74,7 +78,7 @@ const clientCannotReachServer = alert({
 
 const probeFailing = alert({
   alert: ALERT.probeFailing,
-  expr: `max by (${namespace}, ${TARGET_LABEL.instance}) (${selector(STANDARD_METRIC.probeSuccess.name, [eq(job, BLACKBOX_PROBE.job)])}) == 0`,
+  expr: `max by (${namespace}, ${instance}) (${STANDARD_METRIC.probeSuccess.name}{${job}="${BLACKBOX_PROBE.job}"}) == 0`,
   for: '2m',
   labels: { [RULE_LABEL.severity]: SEVERITY.page, ...serverLabel },
   summary: 'The blackbox probe of {{ $labels.instance }} is failing',
@@ -83,7 +87,7 @@ const probeFailing = alert({
 
 const storeNearCapacity = alert({
   alert: ALERT.storeNearCapacity,
-  expr: `max by (${namespace}, ${service}, ${pod}) (${selector(SERVER_METRICS.storeAnimals.name, [server])} / ${selector(SERVER_METRICS.storeCapacity.name, [server])}) > ${num(T.storeFullRatio)}`,
+  expr: `max by (${namespace}, ${service}, ${pod}) (${SERVER_METRICS.storeAnimals.name}{${serverJob}} / ${SERVER_METRICS.storeCapacity.name}{${serverJob}}) > ${num(T.storeFullRatio)}`,
   for: '5m',
   labels: { [RULE_LABEL.severity]: SEVERITY.ticket },
   summary: 'The animal store of {{ $labels.pod }} is {{ $value | humanizePercentage }} full',
@@ -92,13 +96,7 @@ const storeNearCapacity = alert({
 
 const podRestarting = alert({
   alert: ALERT.podRestarting,
-  expr: `sum by (${namespace}, ${pod}, ${container}) (${increase(
-    selector(CLUSTER_ONLY_METRIC.podRestarts.name, [
-      eq(namespace, NAMESPACE),
-      oneOf(container, [SERVER.container, CLIENT.container]),
-    ]),
-    T.restartWindow,
-  )}) > 0`,
+  expr: `sum by (${namespace}, ${pod}, ${container}) (increase(${CLUSTER_ONLY_METRIC.podRestarts.name}{${namespace}="${NAMESPACE}", ${ourContainers}}[${T.restartWindow}])) > 0`,
   labels: { [RULE_LABEL.severity]: SEVERITY.ticket },
   summary: 'Container {{ $labels.container }} of {{ $labels.pod }} restarted',
   description: `Container {{ $labels.container }} of pod {{ $labels.pod }} in {{ $labels.namespace }} restarted in the last ${T.restartWindow}. A restart loses the in-memory store of that pod.`,
@@ -106,10 +104,7 @@ const podRestarting = alert({
 
 const highLatency = alert({
   alert: ALERT.highLatency,
-  expr: `histogram_quantile(${num(T.latencyQuantile)}, sum by (${namespace}, ${service}, le) (${rate(
-    selector(`${SERVER_METRICS.requestDuration.name}_bucket`, [server, oneOf(LABEL.route, SLI_ROUTES)]),
-    '5m',
-  )})) > ${num(T.latencySeconds)}`,
+  expr: `histogram_quantile(${num(T.latencyQuantile)}, sum by (${namespace}, ${service}, le) (rate(${SERVER_METRICS.requestDuration.name}_bucket{${serverJob}, ${apiRoutes}}[5m]))) > ${num(T.latencySeconds)}`,
   for: '5m',
   labels: { [RULE_LABEL.severity]: SEVERITY.info },
   summary: 'p99 latency of {{ $labels.service }} is {{ $value | humanizeDuration }}',

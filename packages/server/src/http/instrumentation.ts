@@ -1,11 +1,5 @@
-import {
-  KNOWN_METHODS,
-  LOG_FIELD,
-  type Logger,
-  OTHER_METHOD,
-  SPAN_ATTRIBUTE,
-  UNMATCHED_ROUTE,
-} from '@menagerie/telemetry';
+import { KNOWN_METHODS, LOG_FIELD, OTHER_METHOD, SPAN_ATTRIBUTE, UNMATCHED_ROUTE } from '@menagerie/contract';
+import type { Logger } from '@menagerie/telemetry';
 import {
   type Attributes,
   context,

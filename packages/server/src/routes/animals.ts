@@ -2,13 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import { type Species, speciesLabel } from '@menagerie/animals';
 import { validateAnimal } from '@menagerie/animals/validation';
-import {
-  type Logger,
-  type RegistrationOutcome,
-  ROUTE,
-  SPAN_ATTRIBUTE,
-  VALIDATION_LOG_FIELD,
-} from '@menagerie/telemetry';
+import { type RegistrationOutcome, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/contract';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { HttpProblem } from '../http/errors.ts';
@@ -22,7 +16,6 @@ export interface AnimalRoutesDeps {
   store: AnimalStore;
   faults: FaultInjector;
   telemetry: ServerTelemetry;
-  log: Logger;
 }
 
 export const PAGE_LIMIT_DEFAULT = 20;
@@ -35,21 +28,8 @@ const pageQuerySchema = Joi.object({
 
 const bodyProblems = new Set<string>(Object.values(BODY_PROBLEM));
 
-/**
- * The fields and reasons of a rejection as the log line carries them: each a
- * comma-separated string of distinct values (LogQL's json parser skips
- * arrays), the same values as the labels of the validation-failure counter.
- */
-function validationLogFields(issues: readonly { field: string; reason: string }[]): Record<string, string> {
-  const distinct = (values: string[]) => [...new Set(values)].join(',');
-  return {
-    [VALIDATION_LOG_FIELD.fields]: distinct(issues.map((i) => i.field)),
-    [VALIDATION_LOG_FIELD.reasons]: distinct(issues.map((i) => i.reason)),
-  };
-}
-
 export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
-  const { store, faults, telemetry, log } = deps;
+  const { store, faults, telemetry } = deps;
 
   async function register(ctx: Context): Promise<void> {
     const started = performance.now();
@@ -61,16 +41,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       try {
         body = await readJsonBody(ctx);
       } catch (error) {
-        if (error instanceof HttpProblem && bodyProblems.has(error.code)) {
-          const issues = [{ field: '_body', reason: error.code }] as const;
-          telemetry.validationFailed(issues);
-          if (telemetry.logs) {
-            log.warn('request body refused', {
-              issues: [`_body:${error.code}`],
-              ...validationLogFields(issues),
-            });
-          }
-        }
+        if (error instanceof HttpProblem && bodyProblems.has(error.code)) telemetry.bodyRefused(error.code);
         throw error;
       }
       species = speciesLabel((body as { species?: unknown } | null)?.species);
@@ -80,14 +51,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
         failure: (r) => (r.ok ? undefined : 'invalid animal'),
       });
       if (!result.ok) {
-        telemetry.validationFailed(result.issues);
-        if (telemetry.logs) {
-          log.warn('animal rejected by validation', {
-            species,
-            issues: result.issues.map((i) => `${i.field}:${i.reason}`),
-            ...validationLogFields(result.issues),
-          });
-        }
+        telemetry.animalRejected(species, result.issues);
         throw new HttpProblem(400, 'invalid_animal', 'the animal is not valid', {
           details: result.issues.map(({ path, reason, message }) => ({ field: path, reason, message })),
         });
@@ -97,7 +61,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
       const fault = faults(animal.species);
       if (fault.delayMs > 0) {
         state.faultKind = 'delay';
-        telemetry.faultInjected(animal.species, 'delay');
+        telemetry.delayInjected(animal.species);
         await telemetry.span('simulated delay', () => sleep(fault.delayMs), {
           attributes: {
             [SPAN_ATTRIBUTE.faultKind]: 'delay',
@@ -139,8 +103,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
     return telemetry.span(
       'injected error',
       () => {
-        telemetry.faultInjected(species, 'error');
-        if (telemetry.logs) log.error('injected fault', { species, status_code: status, kind: 'error' });
+        telemetry.errorInjected(species, status);
         return new HttpProblem(
           status,
           'injected_fault',

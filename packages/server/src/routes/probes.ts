@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
+import { PATHS } from '@menagerie/contract';
 import type { Registry } from '@menagerie/telemetry';
-import { negotiateFormat, PATHS, renderMetrics } from '@menagerie/telemetry';
+import { negotiateFormat, renderMetrics } from '@menagerie/telemetry';
 import { HttpProblem } from '../http/errors.ts';
 
 export interface Lifecycle {

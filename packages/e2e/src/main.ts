@@ -1,7 +1,0 @@
-#!/usr/bin/env node
-import { runFromCommandLine } from './cli.ts';
-
-process.exitCode = await runFromCommandLine(process.argv.slice(2), process.env, {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-});

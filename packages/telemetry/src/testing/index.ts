@@ -1,2 +1,0 @@
-export { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-export * from './otlp-receiver.ts';

@@ -1,0 +1,31 @@
+/**
+ * The repository's single sources for tool versions, the files the scripts
+ * read them from: .node-version, .helm-version, and "packageManager" and
+ * "engines" in package.json.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import semver from 'semver';
+
+export interface PinnedVersions {
+  readonly node: string;
+  readonly nodeMinimum: string;
+  readonly pnpm: string;
+  readonly helm: string;
+}
+
+export function pinnedVersions(root: string = REPOSITORY_ROOT): PinnedVersions {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    packageManager?: string;
+    engines?: { node?: string };
+  };
+  const node = readFileSync(join(root, '.node-version'), 'utf8').trim();
+  const pnpm = pkg.packageManager?.match(/^pnpm@(.+)$/)?.[1];
+  const nodeMinimum = pkg.engines?.node ? semver.minVersion(pkg.engines.node)?.version : undefined;
+  const helm = readFileSync(join(root, '.helm-version'), 'utf8').trim();
+  if (!pnpm || !nodeMinimum || !helm) {
+    throw new Error('cannot read the pinned pnpm, the Node minimum or .helm-version from the repository');
+  }
+  return { node, nodeMinimum, pnpm, helm };
+}

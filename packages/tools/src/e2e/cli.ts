@@ -1,0 +1,80 @@
+/** Wires the options to the checks, prints one line per check, and turns the results into an exit code. */
+import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS } from '@menagerie/contract';
+import { dashboardsCheck, datasourcesCheck, queryThroughGrafanaCheck } from './checks/grafana.ts';
+import { serverLogLinesCheck } from './checks/loki.ts';
+import { rulesLoadedCheck, targetsUpCheck } from './checks/prometheus.ts';
+import { traceFromLogCheck } from './checks/tempo.ts';
+import { readDashboards, readRuleGroups } from './expectations.ts';
+import { type E2eOptions, parseOptions, USAGE, UsageError } from './options.ts';
+import { type Check, formatResult, runChecks } from './runner.ts';
+
+export interface Output {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
+
+/** A Prometheus query that has data only once the server has handled requests and been scraped. */
+export function serverTrafficQuery(namespace: string = NAMESPACE): string {
+  return `${SERVER_METRICS.requestDuration.name}_count{job="${SERVER.name}", namespace="${namespace}"}`;
+}
+
+export function buildChecks(options: E2eOptions): Check[] {
+  const credentials = { user: options.grafanaUser, password: options.grafanaPassword };
+  const serverLogs = {
+    loki: options.loki,
+    namespace: options.namespace,
+    app: SERVER.name,
+    lookbackMinutes: options.logLookbackMinutes,
+    limit: 200,
+  };
+  return [
+    targetsUpCheck(options.prometheus, options.namespace, [SERVER.name, CLIENT.name]),
+    rulesLoadedCheck(options.prometheus, () => readRuleGroups(options.rulesDir)),
+    dashboardsCheck(options.grafana, credentials, () => readDashboards(options.dashboardsDir)),
+    datasourcesCheck(options.grafana, credentials, DATASOURCE_UID),
+    queryThroughGrafanaCheck(
+      options.grafana,
+      credentials,
+      DATASOURCE_UID.prometheus,
+      serverTrafficQuery(options.namespace),
+    ),
+    serverLogLinesCheck(serverLogs),
+    traceFromLogCheck(serverLogs, options.tempo, SERVER.name),
+  ];
+}
+
+export async function runFromCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  output: Output,
+): Promise<number> {
+  let options: E2eOptions | undefined;
+  try {
+    options = parseOptions(argv, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.err(`menagerie-e2e: ${error.message}`);
+    output.err('Run with --help for the options.');
+    return EXIT.usage;
+  }
+  if (!options) {
+    output.out(USAGE);
+    return EXIT.passed;
+  }
+
+  const checks = buildChecks(options);
+  output.err(
+    `menagerie-e2e: ${checks.length} checks, namespace ${options.namespace}, up to ${options.timeoutSeconds}s`,
+  );
+  const results = await runChecks(checks, {
+    deadline: Date.now() + options.timeoutSeconds * 1000,
+    intervalMs: options.intervalSeconds * 1000,
+    onRetry: (name, attempt, reason) => output.err(`  waiting: ${name} (attempt ${attempt}): ${reason}`),
+  });
+  for (const result of results) output.out(formatResult(result));
+  const passed = results.filter((r) => r.passed).length;
+  output.out(`menagerie-e2e: ${passed} of ${results.length} checks passed`);
+  return passed === results.length ? EXIT.passed : EXIT.failed;
+}

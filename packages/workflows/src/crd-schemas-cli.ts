@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { main } from './crd-schemas.ts';
-
-process.exitCode = main(process.argv.slice(2));
