@@ -22,8 +22,8 @@ export const STANDARD_METRIC = {
   probeDuration: { name: 'probe_duration_seconds', source: 'blackbox exporter' },
 } as const satisfies Record<string, ExternalMetric>;
 
-/** Only in the cluster: kube-state-metrics, the kubelet's cAdvisor, Tempo's metrics generator. */
-export const CLUSTER_ONLY_METRIC = {
+/** Only where Kubernetes runs: kube-state-metrics and the kubelet's cAdvisor. */
+export const KUBERNETES_METRIC = {
   podRestarts: { name: 'kube_pod_container_status_restarts_total', source: 'kube-state-metrics' },
   podReady: { name: 'kube_pod_status_ready', source: 'kube-state-metrics' },
   resourceRequests: { name: 'kube_pod_container_resource_requests', source: 'kube-state-metrics' },
@@ -32,9 +32,28 @@ export const CLUSTER_ONLY_METRIC = {
   containerMemory: { name: 'container_memory_working_set_bytes', source: 'cAdvisor (kubelet)' },
   cfsPeriods: { name: 'container_cpu_cfs_periods_total', source: 'cAdvisor (kubelet)' },
   cfsThrottledPeriods: { name: 'container_cpu_cfs_throttled_periods_total', source: 'cAdvisor (kubelet)' },
+} as const satisfies Record<string, ExternalMetric>;
+
+/** Written into Prometheus by Tempo's metrics generator: in the cluster, and in the local stack when Tempo runs there. */
+export const TEMPO_GENERATED_METRIC = {
   spanCalls: { name: 'traces_spanmetrics_calls_total', source: 'Tempo metrics generator (span metrics)' },
   spanLatencyBucket: {
     name: 'traces_spanmetrics_latency_bucket',
     source: 'Tempo metrics generator (span metrics)',
   },
+  serviceGraphRequests: {
+    name: 'traces_service_graph_request_total',
+    source: 'Tempo metrics generator (service graph)',
+  },
 } as const satisfies Record<string, ExternalMetric>;
+
+/**
+ * What our dashboards and rules query that neither our services nor the
+ * Prometheus-only local stack have. (The service graph's series are read by
+ * Grafana's service map, not by a query of ours.)
+ */
+export const CLUSTER_ONLY_METRIC = {
+  ...KUBERNETES_METRIC,
+  spanCalls: TEMPO_GENERATED_METRIC.spanCalls,
+  spanLatencyBucket: TEMPO_GENERATED_METRIC.spanLatencyBucket,
+} as const;

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE, OTLP, STACK } from '@menagerie/contract';
@@ -195,6 +195,9 @@ export function startObservability(options: ObservabilityOptions): Observability
     for (const empty of ['plugins', 'notifiers', 'alerting'])
       mkdirSync(file('grafana', 'provisioning', empty), { recursive: true });
     grafanaLogin = { user: 'admin', password: randomBytes(12).toString('base64url') };
+    // For the live check (--grafana-password-file), readable by this user only.
+    write(file('grafana', 'admin-password'), `${grafanaLogin.password}\n`);
+    chmodSync(file('grafana', 'admin-password'), 0o600);
     write(
       file('grafana', 'grafana.ini'),
       withIniSettings(grafana.ini, {

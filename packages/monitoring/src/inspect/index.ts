@@ -8,6 +8,7 @@
 export {
   CLUSTER_ONLY_METRIC_NAMES,
   CONTRACT_SERIES_NAMES,
+  KUBERNETES_METRIC_NAMES,
   STANDARD_METRIC_NAMES,
 } from './metric-names.ts';
 export { type PromqlSyntaxError, promqlSyntaxErrors, selectedMetricNames } from './promql-parse.ts';

@@ -2,6 +2,7 @@ import {
   CLIENT_METRICS,
   CLUSTER_ONLY_METRIC,
   COMMON_METRICS,
+  KUBERNETES_METRIC,
   type MetricDefinition,
   SERVER_METRICS,
   STANDARD_METRIC,
@@ -32,4 +33,7 @@ export const STANDARD_METRIC_NAMES: ReadonlySet<string> = new Set(
 );
 export const CLUSTER_ONLY_METRIC_NAMES: ReadonlySet<string> = new Set(
   Object.values(CLUSTER_ONLY_METRIC).map((m) => m.name),
+);
+export const KUBERNETES_METRIC_NAMES: ReadonlySet<string> = new Set(
+  Object.values(KUBERNETES_METRIC).map((m) => m.name),
 );

@@ -1,11 +1,21 @@
 /** Wires the options to the checks, prints one line per check, and turns the results into an exit code. */
-import { CLIENT, DATASOURCE_UID, NAMESPACE, SERVER, SERVER_METRICS } from '@menagerie/contract';
+import {
+  CLIENT,
+  DATASOURCE_UID,
+  NAMESPACE,
+  SERVER,
+  SERVER_METRICS,
+  TEMPO_GENERATED_METRIC,
+} from '@menagerie/contract';
 import { dashboardsCheck, datasourcesCheck, queryThroughGrafanaCheck } from './checks/grafana.ts';
+import { datasourceHealthCheck, panelsThroughGrafanaCheck } from './checks/grafana-panels.ts';
+import { exemplarToTraceCheck, generatedMetricCheck, traceToLogsCheck } from './checks/links.ts';
 import { serverLogLinesCheck } from './checks/loki.ts';
 import { rulesLoadedCheck, targetsUpCheck } from './checks/prometheus.ts';
 import { traceFromLogCheck } from './checks/tempo.ts';
 import { readDashboards, readRuleGroups } from './expectations.ts';
 import { type E2eOptions, parseOptions, USAGE, UsageError } from './options.ts';
+import { dashboardPanelTargets } from './panel-targets.ts';
 import { type Check, formatResult, runChecks } from './runner.ts';
 
 export interface Output {
@@ -18,6 +28,16 @@ export const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
 /** A Prometheus query that has data only once the server has handled requests and been scraped. */
 export function serverTrafficQuery(namespace: string = NAMESPACE): string {
   return `${SERVER_METRICS.requestDuration.name}_count{job="${SERVER.name}", namespace="${namespace}"}`;
+}
+
+/** The client → server edge of the service graph, as Tempo's metrics generator writes it. */
+export function serviceGraphQuery(): string {
+  return `${TEMPO_GENERATED_METRIC.serviceGraphRequests.name}{client="${CLIENT.name}", server="${SERVER.name}"}`;
+}
+
+/** The server's latency histogram buckets, which carry the exemplars. */
+export function serverLatencyBuckets(namespace: string = NAMESPACE): string {
+  return `${SERVER_METRICS.requestDuration.name}_bucket{job="${SERVER.name}", namespace="${namespace}"}`;
 }
 
 export function buildChecks(options: E2eOptions): Check[] {
@@ -42,6 +62,37 @@ export function buildChecks(options: E2eOptions): Check[] {
     ),
     serverLogLinesCheck(serverLogs),
     traceFromLogCheck(serverLogs, options.tempo, SERVER.name),
+    datasourceHealthCheck(options.grafana, credentials, [
+      DATASOURCE_UID.prometheus,
+      DATASOURCE_UID.loki,
+      DATASOURCE_UID.tempo,
+    ]),
+    panelsThroughGrafanaCheck(
+      options.grafana,
+      credentials,
+      () => dashboardPanelTargets({ includeKubernetes: !options.withoutKubernetes }),
+      { from: 'now-1h', to: 'now' },
+      {
+        label: 'service graph series',
+        datasource: { type: 'prometheus', uid: DATASOURCE_UID.prometheus },
+        query: serviceGraphQuery(),
+        queryType: 'promql',
+        instant: true,
+      },
+    ),
+    exemplarToTraceCheck(
+      options.prometheus,
+      options.tempo,
+      serverLatencyBuckets(options.namespace),
+      SERVER.name,
+    ),
+    traceToLogsCheck(options.prometheus, serverLatencyBuckets(options.namespace), serverLogs),
+    generatedMetricCheck('service graph', options.prometheus, serviceGraphQuery()),
+    generatedMetricCheck(
+      'span metrics',
+      options.prometheus,
+      `${TEMPO_GENERATED_METRIC.spanCalls.name}{service="${SERVER.name}"}`,
+    ),
   ];
 }
 

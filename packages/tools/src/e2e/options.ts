@@ -34,6 +34,8 @@ export interface E2eOptions {
   readonly timeoutSeconds: number;
   readonly intervalSeconds: number;
   readonly logLookbackMinutes: number;
+  /** Leave out the panels that need Kubernetes itself (the local stack has no kube-state-metrics or kubelet). */
+  readonly withoutKubernetes: boolean;
 }
 
 export class UsageError extends Error {
@@ -61,6 +63,8 @@ it passes or the timeout runs out; the exit code is 0 only if all pass.
   --timeout SECONDS       deadline for all checks, default 300 (env ${ENV.timeoutSeconds})
   --interval SECONDS      pause between attempts, default 5
   --log-lookback MINUTES  how far back to look for log lines, default 60
+  --without-kubernetes    leave out the panels that need kube-state-metrics or the
+                          kubelet (for the local stack, which has neither)
   --help                  show this text
 `;
 
@@ -128,6 +132,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): E
     timeoutSeconds: positive('timeout', values.timeout ?? env[ENV.timeoutSeconds], 300),
     intervalSeconds: positive('interval', values.interval, 5),
     logLookbackMinutes: positive('log-lookback', values['log-lookback'], 60),
+    withoutKubernetes: values['without-kubernetes'] === true,
   };
 }
 
@@ -149,6 +154,7 @@ function parse(argv: readonly string[]) {
       timeout: { type: 'string' },
       interval: { type: 'string' },
       'log-lookback': { type: 'string' },
+      'without-kubernetes': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
