@@ -9,10 +9,14 @@ import { promisify } from 'node:util';
 import { ALERT, DASHBOARD_UID } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { DEFAULT_SUBSTITUTIONS, listPanelQueries, substituteVariables } from '@menagerie/monitoring/inspect';
+import { exemplarTraceIds } from '@menagerie/tools/e2e/checks/links';
+import { serverLatencyBuckets } from '@menagerie/tools/e2e/cli';
+import { grafanaPhotographer, grafanaShots } from './grafana-shots.ts';
 import { type AlertmanagerAlert, prometheusUiBase, waitUntil } from './http-apis.ts';
+import { UPSTREAM_CHARTS_ENV } from './observability/programs.ts';
 import { findOnPath } from './prerequisites.ts';
 import { portsFromEnv } from './settings.ts';
-import { startLocalStack } from './stack.ts';
+import { type LocalStack, startLocalStack } from './stack.ts';
 
 /**
  * Refreshes the README's screenshots (scripts/screenshots.sh runs this): the
@@ -119,10 +123,29 @@ async function screenshot(chromium: string, url: string, file: string, height: n
   console.log(`wrote ${relative(process.cwd(), file)} (${Math.round(statSync(file).size / 1024)} KiB)`);
 }
 
+/** Grafana's dashboards, Explore on logs and a trace, the service graph and the alerts, when Grafana runs. */
+async function photographGrafana(stack: LocalStack): Promise<void> {
+  const grafana = stack.observability?.urls.grafana;
+  const login = stack.observability?.grafanaLogin;
+  if (!grafana || !login) {
+    console.log('Grafana is not running (see the lines above): no Grafana pictures');
+    return;
+  }
+  const [traceId] = await exemplarTraceIds(new URL(stack.urls.prometheus), serverLatencyBuckets(), 10);
+  if (!traceId) throw new Error('no exemplar trace id to open in Tempo');
+  const photographer = await grafanaPhotographer(grafana, login);
+  try {
+    for (const shot of grafanaShots(traceId)) await photographer.shoot(shot, join(IMAGES, shot.file));
+  } finally {
+    await photographer.close();
+  }
+}
+
 async function main(): Promise<void> {
   const chromium = findOnPath('chromium');
   if (!chromium) throw new Error('chromium is not on PATH (Debian package chromium)');
   mkdirSync(IMAGES, { recursive: true });
+  const upstreamDir = process.env[UPSTREAM_CHARTS_ENV];
   const stack = await startLocalStack({
     ports: portsFromEnv(),
     dir: join(REPOSITORY_ROOT, '.local', 'screenshots'),
@@ -130,6 +153,8 @@ async function main(): Promise<void> {
     release: { version: '1.0.0' },
     clientEnv: { RATE: '20' },
     out: process.stderr,
+    startTimeoutMs: 180_000,
+    observability: { environment: 'default', ...(upstreamDir ? { upstreamDir } : {}) },
   });
   try {
     console.log(`healthy release for ${HEALTHY_SECONDS}s…`);
@@ -152,6 +177,7 @@ async function main(): Promise<void> {
     const page = join(REPOSITORY_ROOT, '.local', 'screenshots', 'alertmanager.html');
     writeFileSync(page, alertmanagerPage(stack.urls.alertmanager, await stack.alertmanager.alerts()));
     await screenshot(chromium, `file://${page}`, join(IMAGES, 'alertmanager.png'), 360);
+    await photographGrafana(stack);
   } finally {
     await stack.stop();
   }

@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  mkdirSync,
+  renameSync,
+  type WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE, OTLP, STACK } from '@menagerie/contract';

@@ -49,7 +49,7 @@ export function buildChecks(options: E2eOptions): Check[] {
     lookbackMinutes: options.logLookbackMinutes,
     limit: 200,
   };
-  return [
+  const basic = [
     targetsUpCheck(options.prometheus, options.namespace, [SERVER.name, CLIENT.name]),
     rulesLoadedCheck(options.prometheus, () => readRuleGroups(options.rulesDir)),
     dashboardsCheck(options.grafana, credentials, () => readDashboards(options.dashboardsDir)),
@@ -62,6 +62,10 @@ export function buildChecks(options: E2eOptions): Check[] {
     ),
     serverLogLinesCheck(serverLogs),
     traceFromLogCheck(serverLogs, options.tempo, SERVER.name),
+  ];
+  if (!options.full) return basic;
+  return [
+    ...basic,
     datasourceHealthCheck(options.grafana, credentials, [
       DATASOURCE_UID.prometheus,
       DATASOURCE_UID.loki,

@@ -34,7 +34,9 @@ export interface E2eOptions {
   readonly timeoutSeconds: number;
   readonly intervalSeconds: number;
   readonly logLookbackMinutes: number;
-  /** Leave out the panels that need Kubernetes itself (the local stack has no kube-state-metrics or kubelet). */
+  /** Also every datasource's health, every panel through Grafana, and the links between the signals. */
+  readonly full: boolean;
+  /** With full: leave out the panels that need Kubernetes itself (the local stack has no kube-state-metrics or kubelet). */
   readonly withoutKubernetes: boolean;
 }
 
@@ -63,8 +65,11 @@ it passes or the timeout runs out; the exit code is 0 only if all pass.
   --timeout SECONDS       deadline for all checks, default 300 (env ${ENV.timeoutSeconds})
   --interval SECONDS      pause between attempts, default 5
   --log-lookback MINUTES  how far back to look for log lines, default 60
-  --without-kubernetes    leave out the panels that need kube-state-metrics or the
-                          kubelet (for the local stack, which has neither)
+  --full                  also check every datasource's health, run every panel target
+                          of every dashboard through Grafana, and follow the links:
+                          exemplar to trace, trace to logs, service graph, span metrics
+  --without-kubernetes    with --full, leave out the panels that need kube-state-metrics
+                          or the kubelet (for the local stack, which has neither)
   --help                  show this text
 `;
 
@@ -132,6 +137,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): E
     timeoutSeconds: positive('timeout', values.timeout ?? env[ENV.timeoutSeconds], 300),
     intervalSeconds: positive('interval', values.interval, 5),
     logLookbackMinutes: positive('log-lookback', values['log-lookback'], 60),
+    full: values.full === true,
     withoutKubernetes: values['without-kubernetes'] === true,
   };
 }
@@ -154,6 +160,7 @@ function parse(argv: readonly string[]) {
       timeout: { type: 'string' },
       interval: { type: 'string' },
       'log-lookback': { type: 'string' },
+      full: { type: 'boolean' },
       'without-kubernetes': { type: 'boolean' },
       help: { type: 'boolean' },
     },
