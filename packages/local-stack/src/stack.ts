@@ -173,20 +173,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   );
 
   const group: ProcessGroup = createProcessGroup(out, 'alertmanager'.length);
-  const observability = options.observability
-    ? await prepareObservability(
-        options.observability,
-        dir,
-        ports,
-        group,
-        options.monitoringLogLevel ?? 'warn',
-        out,
-      )
-    : undefined;
   const prometheus = prometheusApi(urls.prometheus);
   const alertmanager = alertmanagerApi(urls.alertmanager);
   const logLevel = options.monitoringLogLevel ?? 'warn';
   let sink: TraceSink | undefined;
+  let observability: Observability | undefined;
   const proxy = await startServiceProxy(ports.server, HOST);
   const cleanUp = async () => {
     await group.stop();
@@ -196,6 +187,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   };
 
   try {
+    if (options.observability) {
+      observability = await prepareObservability(options.observability, dir, ports, group, logLevel, out);
+    }
     const tracesTo = options.otlpEndpoint ?? observability?.otlpEndpoint;
     if (!tracesTo) sink = await startTraceSink(HOST);
     const otlpEndpoint = tracesTo ?? (sink as TraceSink).endpoint;
