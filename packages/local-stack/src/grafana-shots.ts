@@ -100,8 +100,18 @@ export async function grafanaPhotographer(
     async shoot(shot, file) {
       await page.setViewportSize({ width, height: shot.height });
       await page.goto(`${grafanaUrl}${shot.path}`, { waitUntil: 'networkidle', timeout: 90_000 });
-      // Panels draw after their queries answer; give the slowest a moment.
-      await page.waitForTimeout(4000);
+      // The dashboard is loaded once its spinner is gone, and drawn once no panel shows its loading bar.
+      // (Expressions evaluated in the page, where the DOM is.)
+      await page.waitForFunction("!document.body.innerText.includes('Cancel loading dashboard')", null, {
+        timeout: 90_000,
+      });
+      await page.waitForFunction(
+        'document.querySelectorAll(\'.panel-loading, [aria-label="Panel loading bar"]\').length === 0',
+        null,
+        { timeout: 90_000 },
+      );
+      // The slowest panels (logs, traces) render a moment after their data arrives.
+      await page.waitForTimeout(5000);
       await page.screenshot({ path: file });
       if (findOnPath('optipng')) await run('optipng', ['-quiet', '-o2', file]);
       console.log(`wrote ${relative(process.cwd(), file)} (${Math.round(statSync(file).size / 1024)} KiB)`);

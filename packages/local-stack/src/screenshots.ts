@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ALERT, DASHBOARD_UID } from '@menagerie/contract';
+import { ALERT, DASHBOARD_UID, DATASOURCE_UID } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { DEFAULT_SUBSTITUTIONS, listPanelQueries, substituteVariables } from '@menagerie/monitoring/inspect';
 import { exemplarTraceIds } from '@menagerie/tools/e2e/checks/links';
@@ -123,6 +123,29 @@ async function screenshot(chromium: string, url: string, file: string, height: n
   console.log(`wrote ${relative(process.cwd(), file)} (${Math.round(statSync(file).size / 1024)} KiB)`);
 }
 
+/** What Grafana's alert views read: the Prometheus datasource's rules and the Alertmanager datasource's alerts. */
+async function printGrafanaAlerts(grafana: string, login: { user: string; password: string }): Promise<void> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}`,
+  };
+  const get = async (path: string) =>
+    (await fetch(`${grafana}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
+  const rules = (await get(`/api/prometheus/${DATASOURCE_UID.prometheus}/api/v1/rules`)) as {
+    data?: { groups?: { rules?: { name: string; state?: string }[] }[] };
+  };
+  const firing = (rules.data?.groups ?? []).flatMap((g) => g.rules ?? []).filter((r) => r.state === 'firing');
+  console.log(
+    `Grafana, Prometheus datasource rules firing: ${firing.map((r) => r.name).join(', ') || 'none'}`,
+  );
+  const alerts = (await get(`/api/alertmanager/${DATASOURCE_UID.alertmanager}/api/v2/alerts`)) as unknown as {
+    labels: Record<string, string>;
+    status: { state: string };
+  }[];
+  console.log(
+    `Grafana, Alertmanager datasource alerts: ${alerts.map((a) => `${a.labels.alertname} (${a.labels.severity}, ${a.status.state})`).join(', ') || 'none'}`,
+  );
+}
+
 /** Grafana's dashboards, Explore on logs and a trace, the service graph and the alerts, when Grafana runs. */
 async function photographGrafana(stack: LocalStack): Promise<void> {
   const grafana = stack.observability?.urls.grafana;
@@ -133,6 +156,7 @@ async function photographGrafana(stack: LocalStack): Promise<void> {
   }
   const [traceId] = await exemplarTraceIds(new URL(stack.urls.prometheus), serverLatencyBuckets(), 10);
   if (!traceId) throw new Error('no exemplar trace id to open in Tempo');
+  await printGrafanaAlerts(grafana, login);
   const photographer = await grafanaPhotographer(grafana, login);
   try {
     for (const shot of grafanaShots(traceId)) await photographer.shoot(shot, join(IMAGES, shot.file));
