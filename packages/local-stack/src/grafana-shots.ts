@@ -76,6 +76,23 @@ export function grafanaShots(traceId: string): GrafanaShot[] {
   ];
 }
 
+const LOADING = '.panel-loading, [aria-label="Panel loading bar"]';
+
+/**
+ * Panels start their queries as they come into view and show a loading
+ * indicator until they have drawn: the page has settled when none has shown
+ * one for three seconds in a row (at most 90 s).
+ */
+async function settled(page: Page): Promise<void> {
+  let quiet = 0;
+  for (let waited = 0; waited < 90 && quiet < 3; waited += 1) {
+    await page.waitForTimeout(1000);
+    quiet = (await page.locator(LOADING).count()) === 0 ? quiet + 1 : 0;
+  }
+  // Logs and traces panels draw a moment after their data arrives.
+  await page.waitForTimeout(2000);
+}
+
 export interface Photographer {
   shoot(shot: GrafanaShot, file: string): Promise<void>;
   close(): Promise<void>;
@@ -105,13 +122,7 @@ export async function grafanaPhotographer(
       await page.waitForFunction("!document.body.innerText.includes('Cancel loading dashboard')", null, {
         timeout: 90_000,
       });
-      await page.waitForFunction(
-        'document.querySelectorAll(\'.panel-loading, [aria-label="Panel loading bar"]\').length === 0',
-        null,
-        { timeout: 90_000 },
-      );
-      // The slowest panels (logs, traces) render a moment after their data arrives.
-      await page.waitForTimeout(5000);
+      await settled(page);
       await page.screenshot({ path: file });
       if (findOnPath('optipng')) await run('optipng', ['-quiet', '-o2', file]);
       console.log(`wrote ${relative(process.cwd(), file)} (${Math.round(statSync(file).size / 1024)} KiB)`);

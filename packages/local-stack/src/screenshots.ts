@@ -197,7 +197,6 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, AFTER_ALERTS_SECONDS * 1000));
     const ui = await prometheusUiBase(stack.urls.prometheus);
     await screenshot(chromium, graphUrl(ui, redQueries()), join(IMAGES, 'prometheus-red.png'), 2460);
-    await screenshot(chromium, `${ui}alerts`, join(IMAGES, 'prometheus-alerts.png'), 840);
     const page = join(REPOSITORY_ROOT, '.local', 'screenshots', 'alertmanager.html');
     writeFileSync(page, alertmanagerPage(stack.urls.alertmanager, await stack.alertmanager.alerts()));
     await screenshot(chromium, `file://${page}`, join(IMAGES, 'alertmanager.png'), 360);
