@@ -13,7 +13,8 @@ import { findOnPath } from './prerequisites.ts';
  */
 
 const run = promisify(execFile);
-const CHROMIUM_ARGS = [
+/** Headless Chromium on a closed network: no background services that would try to reach out. */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

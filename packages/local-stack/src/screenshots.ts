@@ -11,7 +11,7 @@ import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { DEFAULT_SUBSTITUTIONS, listPanelQueries, substituteVariables } from '@menagerie/monitoring/inspect';
 import { exemplarTraceIds } from '@menagerie/tools/e2e/checks/links';
 import { serverLatencyBuckets } from '@menagerie/tools/e2e/cli';
-import { grafanaPhotographer, grafanaShots } from './grafana-shots.ts';
+import { CHROMIUM_ARGS, grafanaPhotographer, grafanaShots } from './grafana-shots.ts';
 import { type AlertmanagerAlert, prometheusUiBase, waitUntil } from './http-apis.ts';
 import { UPSTREAM_CHARTS_ENV } from './observability/programs.ts';
 import { findOnPath } from './prerequisites.ts';
@@ -99,13 +99,7 @@ async function screenshot(chromium: string, url: string, file: string, height: n
       chromium,
       [
         '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...CHROMIUM_ARGS,
         `--user-data-dir=${profile}`,
         '--hide-scrollbars',
         `--window-size=${WIDTH},${height}`,

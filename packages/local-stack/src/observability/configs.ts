@@ -26,21 +26,26 @@ export interface ListenPorts {
   readonly memberlist?: number;
 }
 
-/** Loki's config.yaml from the rendered ConfigMap `loki`. */
-export function lokiConfig(objects: readonly K8sObject[], map: Loopback, ports: ListenPorts): string {
-  const config = parse(toLoopback(renderedFile(objects, 'ConfigMap', 'loki', 'config.yaml'), map)) as Yaml;
+/** The server and memberlist settings Loki and Tempo share (dskit's): loopback, and this host's ports. */
+function listenOnLoopback(config: Yaml, host: string, ports: ListenPorts): void {
   Object.assign(section(config, 'server'), {
-    http_listen_address: map.host,
+    http_listen_address: host,
     http_listen_port: ports.http,
-    grpc_listen_address: map.host,
+    grpc_listen_address: host,
     grpc_listen_port: ports.grpc,
   });
   Object.assign(section(config, 'memberlist'), {
-    bind_addr: [map.host],
+    bind_addr: [host],
     bind_port: ports.memberlist,
-    advertise_addr: map.host,
+    advertise_addr: host,
     advertise_port: ports.memberlist,
   });
+}
+
+/** Loki's config.yaml from the rendered ConfigMap `loki`. */
+export function lokiConfig(objects: readonly K8sObject[], map: Loopback, ports: ListenPorts): string {
+  const config = parse(toLoopback(renderedFile(objects, 'ConfigMap', 'loki', 'config.yaml'), map)) as Yaml;
+  listenOnLoopback(config, map.host, ports);
   // The address the rings advertise (the pod IP in the cluster; here the
   // host's first interface, where nothing listens). A common.ring block makes
   // Loki default the rings' store to consul, so memberlist, which the chart's
@@ -59,16 +64,7 @@ export function tempoConfig(
   ports: ListenPorts,
 ): { tempo: string; overrides: string } {
   const config = parse(toLoopback(renderedFile(objects, 'ConfigMap', 'tempo', 'tempo.yaml'), map)) as Yaml;
-  Object.assign(section(config, 'server'), {
-    http_listen_address: map.host,
-    http_listen_port: ports.http,
-    grpc_listen_address: map.host,
-    grpc_listen_port: ports.grpc,
-  });
-  Object.assign(section(config, 'memberlist'), {
-    bind_addr: [map.host],
-    bind_port: ports.memberlist,
-  });
+  listenOnLoopback(config, map.host, ports);
   // The rings' own addresses (the pod IP in the cluster).
   Object.assign(section(section(config, 'ingester'), 'lifecycler'), { address: map.host });
   for (const component of ['distributor', 'compactor', 'metrics_generator']) {
