@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Logger } from '@menagerie/telemetry';
 import Koa from 'koa';
+import { edgeChecks } from './http/edge-checks.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { FaultInjector } from './profile/faults.ts';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Koa {
     if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
   });
   app.use(errorHandler(deps.log, allowedMethods));
+  app.use(edgeChecks());
   app.use(router.routes());
   return app;
 }
