@@ -6,6 +6,7 @@ import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { FaultInjector } from './profile/faults.ts';
 import { animalRoutes } from './routes/animals.ts';
+import { apiDescriptionRoute } from './routes/api-description.ts';
 import { type Lifecycle, probeRoutes } from './routes/probes.ts';
 import type { AnimalStore } from './store.ts';
 import type { ServerTelemetry } from './telemetry.ts';
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   animalRoutes(router, deps);
   probeRoutes(router, deps.lifecycle, deps.telemetry.registry);
+  apiDescriptionRoute(router);
 
   /** Methods a path allows, when the path matches a route but the method does not. */
   const allowedMethods = (method: string, path: string): string[] => {

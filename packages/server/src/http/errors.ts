@@ -1,4 +1,5 @@
 import type { Logger } from '@menagerie/telemetry';
+import Joi from 'joi';
 import type { Middleware } from 'koa';
 import { boundDetails, echo, withOmitted } from './echo-bounds.ts';
 
@@ -11,6 +12,28 @@ export interface ErrorBody {
     details?: unknown;
   };
 }
+
+/**
+ * The error body as a schema: what the OpenAPI document publishes and the
+ * tests hold every error answer to. `details`, when present, lists the
+ * problems with the request, one per field or parameter.
+ */
+export const errorBodySchema = Joi.object({
+  error: Joi.object({
+    status: Joi.number().integer().min(400).max(599).required(),
+    code: Joi.string()
+      .pattern(/^[a-z][a-z0-9_]*$/)
+      .required(),
+    message: Joi.string().required(),
+    details: Joi.array().items(
+      Joi.object({
+        field: Joi.string().allow('').required(),
+        reason: Joi.string().required(),
+        message: Joi.string().required(),
+      }),
+    ),
+  }).required(),
+});
 
 /** An error meant for the caller: its status, code and message are sent as they are. */
 export class HttpProblem extends Error {
