@@ -10,9 +10,10 @@ ensure_debian_packages promtool=prometheus prometheus-alertmanager=prometheus-al
 ensure_node
 ensure_pnpm
 ensure_helm
+ensure_schemathesis
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
-log "node $(node --version), pnpm $(pnpm --version), $(helm version --short), $(promtool --version 2>&1 | head -1)"
+log "node $(node --version), pnpm $(pnpm --version), $(helm version --short), $(promtool --version 2>&1 | head -1), $("$TOOLS_DIR/schemathesis/bin/schemathesis" --version)"
 pnpm install --frozen-lockfile || die "pnpm install failed"
 
 find packages -maxdepth 2 -name .test-results.json -delete

@@ -61,6 +61,29 @@ ensure_helm() {
   helm version --short >/dev/null || die "the extracted helm does not run"
 }
 
+# schemathesis (the API fuzzer the server's tests run) in a virtualenv under
+# .tools, from the pinned requirements; reinstalled when they change.
+SCHEMATHESIS_REQUIREMENTS="$MENAGERIE_ROOT/packages/server/schemathesis/requirements.txt"
+ensure_schemathesis() {
+  local dir="$TOOLS_DIR/schemathesis" want
+  want=$(sha256sum "$SCHEMATHESIS_REQUIREMENTS" | cut -d' ' -f1)
+  if [ -x "$dir/bin/schemathesis" ] && [ "$(cat "$dir/.requirements-sha256" 2>/dev/null)" = "$want" ]; then return; fi
+  ensure_debian_packages python3=python3
+  # Debian's python3 makes virtualenvs only with python3-venv (ensurepip).
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    [ "$(id -u)" -eq 0 ] || die "python3 cannot make a virtualenv: sudo apt-get install python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >&2
+  fi
+  log "installing schemathesis into .tools/schemathesis"
+  rm -rf "$dir"
+  python3 -m venv "$dir" || die "could not create the schemathesis virtualenv"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$SCHEMATHESIS_REQUIREMENTS" >&2 ||
+    die "installing schemathesis failed"
+  echo "$want" >"$dir/.requirements-sha256"
+  "$dir/bin/schemathesis" --version >/dev/null || die "the installed schemathesis does not run"
+}
+
 # ensure_debian_packages COMMAND=PACKAGE ...: installs the Debian package for each missing command.
 ensure_debian_packages() {
   local missing=() pair

@@ -30,6 +30,8 @@ export const PATHS = {
   metrics: '/metrics',
   liveness: '/healthz',
   readiness: '/readyz',
+  /** The server's OpenAPI 3.1 description of its API. */
+  apiDescription: '/openapi.json',
 } as const;
 
 /** OTLP receiver ports (the OpenTelemetry defaults, which Tempo listens on). */

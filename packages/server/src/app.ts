@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import type { Logger } from '@menagerie/telemetry';
 import Koa from 'koa';
+import { edgeChecks } from './http/edge-checks.ts';
 import { errorHandler } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import type { FaultInjector } from './profile/faults.ts';
 import { animalRoutes } from './routes/animals.ts';
+import { apiDescriptionRoute } from './routes/api-description.ts';
 import { type Lifecycle, probeRoutes } from './routes/probes.ts';
 import type { AnimalStore } from './store.ts';
 import type { ServerTelemetry } from './telemetry.ts';
@@ -27,6 +29,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   animalRoutes(router, deps);
   probeRoutes(router, deps.lifecycle, deps.telemetry.registry);
+  apiDescriptionRoute(router);
 
   /** Methods a path allows, when the path matches a route but the method does not. */
   const allowedMethods = (method: string, path: string): string[] => {
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Koa {
     if (!deps.lifecycle.ready) ctx.set('Connection', 'close');
   });
   app.use(errorHandler(deps.log, allowedMethods));
+  app.use(edgeChecks());
   app.use(router.routes());
   return app;
 }

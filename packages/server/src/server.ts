@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { SERVER } from '@menagerie/contract';
 import { describeSignals } from '@menagerie/settings';
 import { type Logger, type SpanExporter, startTelemetry } from '@menagerie/telemetry';
 import type Koa from 'koa';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
-import { errorBody } from './http/errors.ts';
+import { routeEdgeRequests } from './http/node-edge.ts';
 import { faultInjector } from './profile/faults.ts';
 import { loadBehaviourProfile } from './profile/load.ts';
 import { NO_FAULTS } from './profile/profile.ts';
@@ -60,36 +59,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * Requests Node's HTTP parser refuses (an unknown method, a malformed request
- * line, oversized headers) never reach Koa; they still get a JSON error.
- */
-function answerParserError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  // A response already under way on this socket must not be corrupted by a
-  // second one (Node's own handler makes the same check).
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (inFlight?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const [status, code, reason] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers_too_large', 'Request Header Fields Too Large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'request_timeout', 'Request Timeout']
-        : [400, 'bad_request', 'Bad Request'];
-  const message = status === 408 ? 'the request did not arrive in time' : 'the request could not be parsed';
-  const body = JSON.stringify(errorBody(status, code, message));
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const env = options.env ?? process.env;
@@ -118,16 +87,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
 
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const handle = (options.wrapApp ? options.wrapApp(app) : app).callback();
   const server: Server = createServer(
     {
+      // A request without Host is refused by the app (edgeChecks), with a
+      // JSON body, instead of by Node with an empty 400.
+      requireHostHeader: false,
       requestTimeout,
       headersTimeout: Math.min(requestTimeout, 15_000),
       // How often Node looks for requests over their timeout (its default is 30 s).
       connectionsCheckingInterval: Math.min(requestTimeout / 2, 5_000),
     },
-    (options.wrapApp ? options.wrapApp(app) : app).callback(),
+    handle,
   );
-  server.on('clientError', answerParserError);
+  routeEdgeRequests(server, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, options.host, () => {

@@ -1,5 +1,7 @@
 import type { Logger } from '@menagerie/telemetry';
+import Joi from 'joi';
 import type { Middleware } from 'koa';
+import { boundDetails, echo, withOmitted } from './echo-bounds.ts';
 
 /** Every error the server answers has this body, whatever its status. */
 export interface ErrorBody {
@@ -10,6 +12,28 @@ export interface ErrorBody {
     details?: unknown;
   };
 }
+
+/**
+ * The error body as a schema: what the OpenAPI document publishes and the
+ * tests hold every error answer to. `details`, when present, lists the
+ * problems with the request, one per field or parameter.
+ */
+export const errorBodySchema = Joi.object({
+  error: Joi.object({
+    status: Joi.number().integer().min(400).max(599).required(),
+    code: Joi.string()
+      .pattern(/^[a-z][a-z0-9_]*$/)
+      .required(),
+    message: Joi.string().required(),
+    details: Joi.array().items(
+      Joi.object({
+        field: Joi.string().allow('').required(),
+        reason: Joi.string().required(),
+        message: Joi.string().required(),
+      }),
+    ),
+  }).required(),
+});
 
 /** An error meant for the caller: its status, code and message are sent as they are. */
 export class HttpProblem extends Error {
@@ -33,8 +57,17 @@ export class HttpProblem extends Error {
   }
 }
 
+/**
+ * The error body, with what it echoes from the request bounded: at most
+ * MAX_ECHOED_DETAILS details (the message counts the rest) and no string
+ * longer than MAX_ECHOED_CHARS, whatever the request's size.
+ */
 export function errorBody(status: number, code: string, message: string, details?: unknown): ErrorBody {
-  return { error: { status, code, message, ...(details === undefined ? {} : { details }) } };
+  if (details === undefined) return { error: { status, code, message } };
+  const bounded = boundDetails(details);
+  return {
+    error: { status, code, message: withOmitted(message, bounded.omitted), details: bounded.details },
+  };
 }
 
 const CODE_FOR_STATUS: Record<number, [string, string]> = {
@@ -69,9 +102,14 @@ export function errorHandler(log: Logger, unmatched: (method: string, path: stri
       if (ctx.body == null && ctx.status === 404) {
         const allowed = unmatched(ctx.method, ctx.path);
         if (allowed.length > 0) {
-          throw new HttpProblem(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`, {
-            headers: { Allow: allowed.join(', ') },
-          });
+          throw new HttpProblem(
+            405,
+            'method_not_allowed',
+            `${echo(ctx.method)} is not allowed on ${echo(ctx.path)}`,
+            {
+              headers: { Allow: allowed.join(', ') },
+            },
+          );
         }
         throw new HttpProblem(404, 'not_found', 'no such resource');
       }

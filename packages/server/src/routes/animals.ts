@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import { HttpProblem } from '../http/errors.ts';
 import type { RequestState } from '../http/instrumentation.ts';
 import { BODY_PROBLEM, readJsonBody } from '../http/json-body.ts';
+import { readQuery } from '../http/query.ts';
 import type { FaultInjector } from '../profile/faults.ts';
 import type { AnimalStore } from '../store.ts';
 import type { ServerTelemetry, SpeciesLabel } from '../telemetry.ts';
@@ -21,10 +22,12 @@ export interface AnimalRoutesDeps {
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
 
-const pageQuerySchema = Joi.object({
+export const pageQuerySchema = Joi.object({
   limit: Joi.number().integer().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
   offset: Joi.number().integer().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 }).prefs({ abortEarly: false, convert: true });
+/** The listing's only query parameters, read from the schema that validates them. */
+export const PAGE_QUERY_PARAMETERS: readonly string[] = Object.keys(pageQuerySchema.describe().keys ?? {});
 
 const bodyProblems = new Set<string>(Object.values(BODY_PROBLEM));
 
@@ -117,7 +120,7 @@ export function animalRoutes(router: Router, deps: AnimalRoutesDeps): void {
   router.post(ROUTE.animals, register);
 
   router.get(ROUTE.animals, (ctx) => {
-    const { error, value } = pageQuerySchema.validate(ctx.query);
+    const { error, value } = pageQuerySchema.validate(readQuery(ctx.querystring, PAGE_QUERY_PARAMETERS));
     if (error) {
       throw new HttpProblem(400, 'invalid_query', 'the query is not valid', {
         details: error.details.map((d) => ({ field: d.path.join('.'), reason: d.type, message: d.message })),
