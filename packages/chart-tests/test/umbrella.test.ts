@@ -352,6 +352,23 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(volumes.find((volume) => volume.name === mount?.name)?.emptyDir).to.not.equal(undefined);
   });
 
+  it('completes the restricted contexts that the Tempo and blackbox exporter charts leave out', () => {
+    // Merged over the charts' defaults by helm. Tempo's pod context sets only
+    // the user and runAsNonRoot, its container context nothing; the blackbox
+    // exporter's container context is restricted but no seccomp profile is
+    // set. A namespace enforcing restricted refused both pods
+    // (scripts/control-plane-check.sh, docs/control-plane.md).
+    const runtimeDefault = { type: 'RuntimeDefault' };
+    expect(at('tempo', 'securityContext', 'seccompProfile')).to.deep.equal(runtimeDefault);
+    expect(at('tempo', 'tempo', 'securityContext')).to.deep.equal({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(at('prometheus-blackbox-exporter', 'podSecurityContext', 'seccompProfile')).to.deep.equal(
+      runtimeDefault,
+    );
+  });
+
   it("keeps Loki's single replica from giving up before its memberlist Service lists it, in its own ring", () => {
     // Merged over the chart's defaults (abort true, 10 retries) by helm.
     expect(at('loki', 'loki', 'extraMemberlistConfig')).to.deep.equal({

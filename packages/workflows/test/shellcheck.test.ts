@@ -29,7 +29,11 @@ describe('shellcheck', () => {
     }
   }
 
-  for (const script of ['scripts/e2e.sh', 'scripts/ci/collect-diagnostics.sh']) {
+  for (const script of [
+    'scripts/e2e.sh',
+    'scripts/ci/collect-diagnostics.sh',
+    'scripts/control-plane-check.sh',
+  ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([
         '--external-sources',
