@@ -123,6 +123,22 @@ export function startObservability(options: ObservabilityOptions): Observability
   const urls: Observability['urls'] = {};
   let grafanaLogin: Observability['grafanaLogin'];
 
+  /** Loki, Tempo and promtail take the same flags: a config file and a log level. */
+  const startWithConfig = (
+    name: 'loki' | 'tempo' | 'promtail',
+    program: FoundProgram,
+    config: string,
+    port: number,
+  ) => {
+    group.start({
+      name,
+      command: program.path,
+      args: [`-config.file=${config}`, `-log.level=${options.logLevel}`],
+    });
+    running.push(name);
+    urls[name] = at(port);
+  };
+
   if (found.loki) {
     write(
       file('loki', 'loki.yaml'),
@@ -133,13 +149,7 @@ export function startObservability(options: ObservabilityOptions): Observability
       }),
     );
     write(file('loki', 'runtime-config.yaml'), '{}\n');
-    group.start({
-      name: 'loki',
-      command: found.loki.path,
-      args: [`-config.file=${file('loki', 'loki.yaml')}`, `-log.level=${options.logLevel}`],
-    });
-    running.push('loki');
-    urls.loki = at(ports.loki);
+    startWithConfig('loki', found.loki, file('loki', 'loki.yaml'), ports.loki);
   }
   if (found.tempo) {
     const tempo = tempoConfig(objects, loopback, {
@@ -149,13 +159,7 @@ export function startObservability(options: ObservabilityOptions): Observability
     });
     write(file('tempo', 'tempo.yaml'), tempo.tempo);
     write(file('tempo', 'overrides.yaml'), tempo.overrides);
-    group.start({
-      name: 'tempo',
-      command: found.tempo.path,
-      args: [`-config.file=${file('tempo', 'tempo.yaml')}`, `-log.level=${options.logLevel}`],
-    });
-    running.push('tempo');
-    urls.tempo = at(ports.tempo);
+    startWithConfig('tempo', found.tempo, file('tempo', 'tempo.yaml'), ports.tempo);
   }
   const logs = new Map<string, WriteStream>();
   if (found.promtail && found.loki) {
@@ -165,13 +169,7 @@ export function startObservability(options: ObservabilityOptions): Observability
       file('promtail', 'promtail.yaml'),
       promtailConfig(objects, loopback, file('promtail', 'targets.json'), ports.promtail),
     );
-    group.start({
-      name: 'promtail',
-      command: found.promtail.path,
-      args: [`-config.file=${file('promtail', 'promtail.yaml')}`, `-log.level=${options.logLevel}`],
-    });
-    running.push('promtail');
-    urls.promtail = at(ports.promtail);
+    startWithConfig('promtail', found.promtail, file('promtail', 'promtail.yaml'), ports.promtail);
   }
   if (found.grafana?.home) {
     const grafana = grafanaFiles(objects, loopback);
