@@ -116,7 +116,7 @@ describe('helmfile.yaml', () => {
     expect(Object.keys(helmfile.environments)).to.include.members(['default', 'ci', 'alloy']);
   });
 
-  for (const environment of ['default', 'ci', 'alloy']) {
+  for (const environment of ['default', 'ci', 'alloy', 'restricted']) {
     it(`renders the umbrella with the values the ${environment} environment passes to helm`, async () => {
       const valuesFiles = await releaseValuesFiles(helmfile, umbrella, environment);
       const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
@@ -157,7 +157,7 @@ describe('helmfile.yaml', () => {
     }
   });
 
-  for (const environment of ['default', 'ci', 'alloy']) {
+  for (const environment of ['default', 'ci', 'alloy', 'restricted']) {
     it(`states in docs/deploy.md the retention the ${environment} environment really has`, async () => {
       const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, environment));
       const retention = {
@@ -171,6 +171,16 @@ describe('helmfile.yaml', () => {
       expect(row).to.include(`traces ${retention.traces}`);
     });
   }
+
+  it('leaves out of the restricted environment every pod that needs more than the restricted profile', async () => {
+    const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'restricted'));
+    // promtail (host paths, root) and node-exporter (host network, PID and paths).
+    expect(valueAt(values, ['promtail', 'enabled'])).to.equal(false);
+    expect(valueAt(values, ['alloy', 'enabled'])).to.equal(true);
+    expect(valueAt(values, ['kube-prometheus-stack', 'nodeExporter', 'enabled'])).to.equal(false);
+    const defaults = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'default'));
+    expect(valueAt(defaults, ['kube-prometheus-stack', 'nodeExporter', 'enabled'])).to.not.equal(false);
+  });
 
   it("applies the ci environment's own chart values", async () => {
     const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'ci'));

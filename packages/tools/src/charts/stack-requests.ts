@@ -64,7 +64,8 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
   {
     component: 'node-exporter',
     resources: [KPS, 'prometheus-node-exporter', 'resources'],
-    runs: always,
+    // kube-prometheus-stack's condition for it; on unless switched off.
+    runs: (values) => valueAt(values, [KPS, 'nodeExporter', 'enabled']) !== false,
     count: () => NODES,
   },
   { component: 'grafana', resources: ['grafana', 'resources'], runs: always, count: one },
