@@ -78,6 +78,15 @@ describe('deploy scripts', () => {
   });
 });
 
+/** Fakes of every tool kind-up.sh needs, new enough, with a Docker of `dockerMemoryBytes`; each succeeds. */
+const toolsNewEnough = (dockerMemoryBytes: number) => ({
+  docker: `[ "$1" = info ] && [ "$2" = --format ] && echo ${dockerMemoryBytes}; exit 0`,
+  kind: '[ "$1" = version ] && echo "kind v0.31.0 go1.25 linux/amd64"; exit 0',
+  kubectl: 'exit 0',
+  helm: '[ "$1" = version ] && echo "v4.1.4+gabc"; [ "$1" = plugin ] && printf "diff\\t3.15.11\\n"; exit 0',
+  helmfile: '[ "$1" = --version ] && echo "helmfile version 1.8.0"; exit 0',
+});
+
 describe('scripts/kind-up.sh', () => {
   it('names every missing prerequisite, and changes nothing', async () => {
     const box = sandbox();
@@ -112,13 +121,7 @@ describe('scripts/kind-up.sh', () => {
   });
 
   it('refuses a Docker with less memory than the stack needs', async () => {
-    const box = sandbox({
-      docker: '[ "$1" = info ] && [ "$2" = --format ] && echo 2147483648; exit 0',
-      kind: 'echo "kind v0.31.0 go1.25 linux/amd64"',
-      kubectl: 'exit 0',
-      helm: '[ "$1" = version ] && echo "v4.1.4+gabc"; [ "$1" = plugin ] && printf "diff\\t3.15.11\\n"; exit 0',
-      helmfile: 'echo "helmfile version 1.8.0"',
-    });
+    const box = sandbox(toolsNewEnough(2 * 2 ** 30));
     const { code, output } = await box.run(script('kind-up.sh'));
     expect(code).to.not.equal(0);
     expect(output).to.include('Docker has 2048 MiB of memory');
@@ -126,16 +129,7 @@ describe('scripts/kind-up.sh', () => {
   });
 
   it('builds, loads and deploys the images under the tag of the current revision', async () => {
-    const box = sandbox(
-      {
-        docker: '[ "$1" = info ] && [ "$2" = --format ] && echo 8589934592; exit 0',
-        kind: '[ "$1" = version ] && echo "kind v0.31.0 go1.25 linux/amd64"; exit 0',
-        kubectl: 'exit 0',
-        helm: '[ "$1" = version ] && echo "v4.1.4+gabc"; [ "$1" = plugin ] && printf "diff\\t3.15.11\\n"; exit 0',
-        helmfile: '[ "$1" = --version ] && echo "helmfile version 1.8.0"; exit 0',
-      },
-      ['git', 'sha256sum', 'xargs', 'cut'],
-    );
+    const box = sandbox(toolsNewEnough(8 * 2 ** 30), ['git', 'sha256sum', 'xargs', 'cut']);
     const { code, output } = await box.run(script('kind-up.sh'), [], { CI: 'true' });
     expect(code, output).to.equal(0);
     const calls = box.calls();
