@@ -29,17 +29,17 @@ MENAGERIE_MIN_DOCKER_MEMORY_GIB=4
 # it. A code change always gives a new tag, so the pods roll even with
 # imagePullPolicy IfNotPresent; the same tree gives the same tag.
 image_tag() {
-  local revision changes
+  local revision
   revision=$(git -C "$MENAGERIE_ROOT" rev-parse --short=12 HEAD 2>/dev/null) || revision=untracked
-  changes=$({
-    git -C "$MENAGERIE_ROOT" diff HEAD 2>/dev/null
-    git -C "$MENAGERIE_ROOT" ls-files --others --exclude-standard -z 2>/dev/null |
-      (cd "$MENAGERIE_ROOT" && xargs -0 -r sha256sum)
-  } | sha256sum | cut -c1-8)
   if [ "$revision" != untracked ] && git -C "$MENAGERIE_ROOT" diff --quiet HEAD 2>/dev/null &&
     [ -z "$(git -C "$MENAGERIE_ROOT" ls-files --others --exclude-standard 2>/dev/null)" ]; then
     echo "$revision"
-  else
-    echo "$revision-dirty-$changes"
+    return
   fi
+  # Only a changed tree pays for the digest of its changes.
+  echo "$revision-dirty-$({
+    git -C "$MENAGERIE_ROOT" diff HEAD 2>/dev/null
+    git -C "$MENAGERIE_ROOT" ls-files --others --exclude-standard -z 2>/dev/null |
+      (cd "$MENAGERIE_ROOT" && xargs -0 -r sha256sum)
+  } | sha256sum | cut -c1-8)"
 }
