@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   CLIENT,
   CLIENT_ENV,
@@ -12,9 +14,11 @@ import {
   STACK,
 } from '@menagerie/contract';
 import {
+  APP_LIBRARY_CHART_DIR,
   CLIENT_CHART_DIR,
   readChart,
   SERVER_CHART_DIR,
+  standaloneChart,
   writeValuesFile,
 } from '@menagerie/tools/charts/charts';
 import { helmLint, helmTemplateError } from '@menagerie/tools/charts/helm';
@@ -96,6 +100,17 @@ function containersOf(object: K8sObject): any[] {
   return podSpecOf(object).containers;
 }
 
+/** The templates of the menagerie-app library each app chart includes as they are. */
+const SHARED_OBJECTS = [
+  { file: 'deployment.yaml', template: 'deployment' },
+  { file: 'service.yaml', template: 'service' },
+  { file: 'serviceaccount.yaml', template: 'serviceAccount' },
+  { file: 'servicemonitor.yaml', template: 'serviceMonitor' },
+  { file: 'networkpolicy.yaml', template: 'networkPolicy' },
+  { file: 'poddisruptionbudget.yaml', template: 'podDisruptionBudget' },
+  { file: 'horizontalpodautoscaler.yaml', template: 'horizontalPodAutoscaler' },
+];
+
 for (const app of APPS) {
   const { name, port, portName, container } = app.identity;
 
@@ -107,8 +122,12 @@ for (const app of APPS) {
     before(async () => {
       everythingFile = writeValuesFile(app.everything);
       [objects, everything] = await Promise.all([
-        render(app.dir, { release: RELEASE, namespace: NAMESPACE }),
-        render(app.dir, { release: RELEASE, namespace: NAMESPACE, valuesFiles: [everythingFile] }),
+        render(standaloneChart(app.dir), { release: RELEASE, namespace: NAMESPACE }),
+        render(standaloneChart(app.dir), {
+          release: RELEASE,
+          namespace: NAMESPACE,
+          valuesFiles: [everythingFile],
+        }),
       ]);
     });
 
@@ -116,10 +135,26 @@ for (const app of APPS) {
     const mainContainer = (from: K8sObject[]) =>
       containersOf(deployment(from)).find((c) => c.name === container);
 
+    it('takes every object both services have from the menagerie-app library, each template one include', () => {
+      for (const object of SHARED_OBJECTS) {
+        const template = readFileSync(path.join(app.dir, 'templates', object.file), 'utf8').trim();
+        expect(template, object.file).to.equal(`{{ include "menagerie-app.${object.template}" . }}`);
+      }
+      const dependencies = readChart(app.dir).dependencies ?? [];
+      expect(dependencies.map((dependency) => dependency.repository)).to.deep.equal([
+        `file://../${path.basename(APP_LIBRARY_CHART_DIR)}`,
+      ]);
+    });
+
+    it('does not render on its own without the library in charts/, and says to build it', async () => {
+      const message = await helmTemplateError(app.dir);
+      expect(message).to.include('helm dependency build');
+    });
+
     it('is named after the contract and passes helm lint --strict, with default and non-default values', async () => {
       expect(readChart(app.dir).name).to.equal(name);
       for (const valuesFiles of [[], [everythingFile]]) {
-        const lint = await helmLint(app.dir, { valuesFiles });
+        const lint = await helmLint(standaloneChart(app.dir), { valuesFiles });
         expect(lint.ok, lint.stdout + lint.stderr).to.equal(true);
       }
     });
@@ -279,7 +314,7 @@ for (const app of APPS) {
         ['a CPU request that is not a quantity', { 'resources.requests.cpu': 'lots' }],
       ];
       for (const [what, set] of cases) {
-        const message = await helmTemplateError(app.dir, { set });
+        const message = await helmTemplateError(standaloneChart(app.dir), { set });
         expect(message, what).to.include("values don't meet the specifications of the schema");
       }
     });
@@ -290,10 +325,10 @@ describe('chart menagerie-server specifics', () => {
   const profile = 'species:\n  platypus:\n    errors: { rate: 0.2, status: 500 }\n';
 
   it('mounts the behaviour profile, from a string or a map, and points BEHAVIOUR_PROFILE at it', async () => {
-    const fromString = await render(SERVER_CHART_DIR, {
+    const fromString = await render(standaloneChart(SERVER_CHART_DIR), {
       setFile: { behaviourProfile: writeValuesFile(profile) },
     });
-    const fromMap = await render(SERVER_CHART_DIR, {
+    const fromMap = await render(standaloneChart(SERVER_CHART_DIR), {
       valuesFiles: [
         writeValuesFile({ behaviourProfile: { species: { platypus: { errors: { rate: 0.2 } } } } }),
       ],
@@ -317,7 +352,9 @@ describe('chart menagerie-server specifics', () => {
 
   it('rolls the pods when the profile changes (checksum annotation), and leaves it out when empty', async () => {
     const checksum = async (values: Record<string, unknown>) => {
-      const objects = await render(SERVER_CHART_DIR, { valuesFiles: [writeValuesFile(values)] });
+      const objects = await render(standaloneChart(SERVER_CHART_DIR), {
+        valuesFiles: [writeValuesFile(values)],
+      });
       const deployment = findObject(objects, 'Deployment', SERVER.name);
       return {
         objects,
@@ -335,7 +372,9 @@ describe('chart menagerie-server specifics', () => {
 
   it('refuses a behaviour profile that is not a YAML map', async () => {
     for (const bad of ['- a list', 'species: [unclosed']) {
-      const message = await helmTemplateError(SERVER_CHART_DIR, { set: { behaviourProfile: bad } });
+      const message = await helmTemplateError(standaloneChart(SERVER_CHART_DIR), {
+        set: { behaviourProfile: bad },
+      });
       expect(message).to.include('behaviourProfile must be a YAML map');
     }
   });
@@ -345,26 +384,30 @@ describe('chart menagerie-server specifics', () => {
     const grace = (objects: K8sObject[]) => main(objects).terminationGracePeriodSeconds as number;
     const drain = (objects: K8sObject[]) =>
       Number(envValue(main(objects).containers[0], SERVER_ENV.shutdownGraceSeconds));
-    const defaults = await render(SERVER_CHART_DIR);
+    const defaults = await render(standaloneChart(SERVER_CHART_DIR));
     const [container] = main(defaults).containers;
     const [command, seconds] = container.lifecycle.preStop.exec.command as [string, string];
     expect(command).to.equal('/bin/sleep');
     expect(Number(seconds)).to.be.within(1, 30);
     expect(grace(defaults)).to.equal(Number(seconds) + drain(defaults) + 10);
-    const longer = await render(SERVER_CHART_DIR, {
+    const longer = await render(standaloneChart(SERVER_CHART_DIR), {
       set: { preStopSleepSeconds: '12', shutdownGraceSeconds: '20' },
     });
     expect(main(longer).containers[0].lifecycle.preStop.exec.command).to.deep.equal(['/bin/sleep', '12']);
     expect(grace(longer)).to.equal(12 + 20 + 10);
-    const none = await render(SERVER_CHART_DIR, { set: { preStopSleepSeconds: '0' } });
+    const none = await render(standaloneChart(SERVER_CHART_DIR), { set: { preStopSleepSeconds: '0' } });
     expect(main(none).containers[0].lifecycle).to.equal(undefined);
     expect(grace(none)).to.equal(drain(none) + 10);
-    const message = await helmTemplateError(SERVER_CHART_DIR, { set: { preStopSleepSeconds: '-1' } });
+    const message = await helmTemplateError(standaloneChart(SERVER_CHART_DIR), {
+      set: { preStopSleepSeconds: '-1' },
+    });
     expect(message).to.include("values don't meet the specifications of the schema");
   });
 
   it('probes readiness from outside through the Service with the blackbox exporter', async () => {
-    const objects = await render(SERVER_CHART_DIR, { set: { 'blackboxProbe.enabled': 'true' } });
+    const objects = await render(standaloneChart(SERVER_CHART_DIR), {
+      set: { 'blackboxProbe.enabled': 'true' },
+    });
     const probe = findObject(objects, 'Probe', `${SERVER.name}-readiness`);
     const target = serviceTarget(probe.spec.targets.staticConfig.static[0]);
     expect(target).to.deep.equal({
@@ -378,12 +421,15 @@ describe('chart menagerie-server specifics', () => {
       port: STACK.blackboxExporter.port,
     });
     expect(probe.spec.prober.path).to.equal('/probe');
-    const defaults = await render(SERVER_CHART_DIR);
+    const defaults = await render(standaloneChart(SERVER_CHART_DIR));
     expect(ofKind(defaults, 'Probe'), 'off unless a blackbox exporter is there').to.deep.equal([]);
   });
 
   it('admits the client to the server', async () => {
-    const [server, client] = await Promise.all([render(SERVER_CHART_DIR), render(CLIENT_CHART_DIR)]);
+    const [server, client] = await Promise.all([
+      render(standaloneChart(SERVER_CHART_DIR)),
+      render(standaloneChart(CLIENT_CHART_DIR)),
+    ]);
     const [rule] = findObject(server, 'NetworkPolicy', SERVER.name).spec.ingress;
     const clientLabels = podLabelsOf(findObject(client, 'Deployment', CLIENT.name));
     // biome-ignore lint/suspicious/noExplicitAny: a rendered peer
@@ -394,8 +440,8 @@ describe('chart menagerie-server specifics', () => {
 describe('chart menagerie-client specifics', () => {
   it("sets SERVER_URL to the server's Service, in the release namespace, on its port", async () => {
     const [client, server] = await Promise.all([
-      render(CLIENT_CHART_DIR, { namespace: 'elsewhere' }),
-      render(SERVER_CHART_DIR, { namespace: 'elsewhere' }),
+      render(standaloneChart(CLIENT_CHART_DIR), { namespace: 'elsewhere' }),
+      render(standaloneChart(SERVER_CHART_DIR), { namespace: 'elsewhere' }),
     ]);
     const url = envValue(
       podSpecOf(findObject(client, 'Deployment', CLIENT.name)).containers[0],
@@ -411,7 +457,9 @@ describe('chart menagerie-client specifics', () => {
   });
 
   it('takes an explicit SERVER_URL over the computed one', async () => {
-    const client = await render(CLIENT_CHART_DIR, { set: { serverUrl: 'http://example:1234' } });
+    const client = await render(standaloneChart(CLIENT_CHART_DIR), {
+      set: { serverUrl: 'http://example:1234' },
+    });
     const main = podSpecOf(findObject(client, 'Deployment', CLIENT.name)).containers[0];
     expect(envValue(main, CLIENT_ENV.serverUrl)).to.equal('http://example:1234');
   });

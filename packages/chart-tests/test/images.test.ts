@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CLIENT, CLIENT_ENV, PATHS, SERVER, SERVER_ENV } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
-import { CLIENT_CHART_DIR, SERVER_CHART_DIR } from '@menagerie/tools/charts/charts';
+import { CLIENT_CHART_DIR, SERVER_CHART_DIR, standaloneChart } from '@menagerie/tools/charts/charts';
 import { findObject, podSpecOf } from '@menagerie/tools/charts/manifests';
 import { expect } from 'chai';
 import { render } from './support/render.ts';
@@ -107,7 +107,7 @@ describe('Dockerfile', () => {
     it(`runs the ${image.appArg} as the non-root user its chart expects`, async () => {
       const user = runtime.find((line) => line.startsWith('USER '))?.slice(5);
       expect(user).to.match(/^[1-9]\d*:[1-9]\d*$/);
-      const objects = await render(image.chart);
+      const objects = await render(standaloneChart(image.chart));
       const pod = podSpecOf(findObject(objects, 'Deployment', image.app.name)).securityContext;
       expect(user).to.equal(`${pod.runAsUser}:${pod.runAsGroup}`);
     });
@@ -151,7 +151,7 @@ describe('Dockerfile', () => {
           .flatMap((line) => line.split(/\s+/))
           .filter((word) => word.startsWith('/'));
         expect(removed.filter((target) => /^\/bin(\/|$)/.test(target))).to.deep.equal([]);
-        const objects = await render(image.chart);
+        const objects = await render(standaloneChart(image.chart));
         const [container] = podSpecOf(findObject(objects, 'Deployment', image.app.name)).containers;
         expect(container.lifecycle.preStop.exec.command[0]).to.equal('/bin/sleep');
       });

@@ -21,6 +21,7 @@ import {
   STACK,
 } from '@menagerie/contract';
 import {
+  APP_LIBRARY_CHART_DIR,
   isLocalDependency,
   makeTempDir,
   readChart,
@@ -121,6 +122,7 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(readChart(chartDir).dependencies?.map((dependency) => dependency.name)).to.deep.equal([
       SERVER.name,
       CLIENT.name,
+      path.basename(APP_LIBRARY_CHART_DIR),
     ]);
   });
 

@@ -8,6 +8,8 @@ export const CHARTS_DIR = path.join(REPOSITORY_ROOT, 'charts');
 export const UMBRELLA_DIR = path.join(CHARTS_DIR, 'menagerie');
 export const SERVER_CHART_DIR = path.join(CHARTS_DIR, 'menagerie-server');
 export const CLIENT_CHART_DIR = path.join(CHARTS_DIR, 'menagerie-client');
+/** The library chart the two app charts share. */
+export const APP_LIBRARY_CHART_DIR = path.join(CHARTS_DIR, 'menagerie-app');
 
 /** A dependency as Chart.yaml declares it. */
 export interface ChartDependency {
@@ -46,6 +48,7 @@ export function makeTempDir(prefix: string): string {
 /** Removes every directory makeTempDir made in this process. */
 export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  standaloneCopies.clear();
 }
 
 /** Files to drop into the copy's files/ folders, by path relative to files/ (e.g. "dashboards/red.json"). */
@@ -107,6 +110,33 @@ export function umbrellaCopy(options: UmbrellaCopyOptions = {}): string {
     }
   }
   return chartDir;
+}
+
+const standaloneCopies = new Map<string, string>();
+
+/**
+ * An app chart as `helm dependency build` leaves it for installing on its
+ * own: a throwaway copy with its file:// dependencies (the menagerie-app
+ * library) in its charts/ folder. One copy per chart until removeTempDirs.
+ */
+export function standaloneChart(chartDir: string): string {
+  const known = standaloneCopies.get(chartDir);
+  if (known) return known;
+  const copy = path.join(makeTempDir('app'), path.basename(chartDir));
+  cpSync(chartDir, copy, {
+    recursive: true,
+    filter: (source) => !source.startsWith(path.join(chartDir, 'charts')),
+  });
+  const chartsDir = path.join(copy, 'charts');
+  for (const dependency of readChart(chartDir).dependencies ?? []) {
+    if (!isLocalDependency(dependency))
+      throw new Error(`${chartDir}: ${dependency.name} is not a file:// dependency`);
+    mkdirSync(chartsDir, { recursive: true });
+    const source = path.resolve(chartDir, dependency.repository.slice('file://'.length));
+    cpSync(source, path.join(chartsDir, dependency.name), { recursive: true });
+  }
+  standaloneCopies.set(chartDir, copy);
+  return copy;
 }
 
 /**
