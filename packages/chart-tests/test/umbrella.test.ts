@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
+  ALERT,
   BLACKBOX_PROBE,
   CLIENT,
   DATASOURCE_UID,
@@ -16,6 +17,7 @@ import {
   PAGING,
   RELEASE,
   REPOSITORY_URL,
+  RUNBOOK_BASE_URL,
   SERVER,
   SERVER_METRICS,
   STACK,
@@ -37,6 +39,7 @@ import {
   podSpecOf,
   selects,
 } from '@menagerie/tools/charts/manifests';
+import { chartRunbookBaseUrl, withRunbookLinks } from '@menagerie/tools/charts/runbook-links';
 import { readValues, valueAt } from '@menagerie/tools/charts/values';
 import { alloyPushUrls, provisionedDatasources, serviceTarget } from '@menagerie/tools/charts/wiring';
 import { expect } from 'chai';
@@ -67,14 +70,14 @@ const RULES = `groups:
         expr: up{job="${SERVER.name}"} == 0
         for: 1m
         labels:
-          severity: page
+          severity: critical
         annotations:
           summary: The server is not scraped.
 `;
 const ALERTMANAGER = `route:
   receiver: default
   routes:
-    - matchers: ['severity="page"']
+    - matchers: ['severity="critical"']
       receiver: pager
 receivers:
   - name: default
@@ -526,9 +529,9 @@ describe('umbrella chart: dashboards, rules and the Alertmanager config come fro
     expect([kps.label, kps.labelValue]).to.deep.equal([sidecar.label, sidecar.labelValue]);
   });
 
-  it('turns each rule file into a PrometheusRule whose spec is the file, valid for promtool', async () => {
+  it('turns each rule file into a PrometheusRule whose spec is the file plus runbook links, valid for promtool', async () => {
     const rule = findObject(fixtures, 'PrometheusRule', 'menagerie-menagerie-alerts');
-    expect(rule.spec).to.deep.equal(parse(RULES));
+    expect(rule.spec).to.deep.equal(withRunbookLinks(parse(RULES), chartRunbookBaseUrl()));
     const file = path.join(makeTempDir('rules'), 'rule.yaml');
     writeFileSync(file, JSON.stringify(rule.spec));
     const check = await tool('promtool', ['check', 'rules', file]);
@@ -609,8 +612,11 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
   }
 
   for (const file of list('rules', '.yaml')) {
-    it(`ships rule file ${file} as a PrometheusRule`, () => {
-      const expected = parse(readFileSync(path.join(filesDir, 'rules', file), 'utf8'));
+    it(`ships rule file ${file} as a PrometheusRule, each alert linked to its runbook`, () => {
+      const expected = withRunbookLinks(
+        parse(readFileSync(path.join(filesDir, 'rules', file), 'utf8')),
+        chartRunbookBaseUrl(),
+      );
       // Deep equality, not text: Helm's toYaml sorts keys.
       expect(ofKind(objects, 'PrometheusRule').map((rule) => rule.spec)).to.deep.include(expected);
     });
@@ -624,6 +630,36 @@ describe('umbrella chart: the real files/ the monitoring package generates', () 
       );
     });
   }
+});
+
+describe('umbrella chart: runbook links', () => {
+  const alertsOf = (objects: K8sObject[]) =>
+    ofKind(objects, 'PrometheusRule').flatMap((rule) =>
+      (rule.spec.groups as { rules: { alert?: string; annotations?: Record<string, string> }[] }[]).flatMap(
+        (group) => group.rules.filter((each) => each.alert),
+      ),
+    );
+
+  it("defaults to this repository's runbooks, the contract's RUNBOOK_BASE_URL", () => {
+    expect(chartRunbookBaseUrl()).to.equal(RUNBOOK_BASE_URL);
+  });
+
+  it('links every alert to <alerting.runbookBaseUrl>/<alert>.md, so a fork sets one value', async () => {
+    const fork = 'https://git.example.org/team/menagerie-fork/src/branch/main/docs/runbooks';
+    const objects = await render(umbrellaCopy(), { set: { 'alerting.runbookBaseUrl': fork } });
+    const alerts = alertsOf(objects);
+    expect(alerts.map((each) => each.alert).sort()).to.deep.equal(Object.values(ALERT).sort());
+    for (const each of alerts) {
+      expect(each.annotations?.runbook_url, each.alert).to.equal(`${fork}/${each.alert}.md`);
+    }
+  });
+
+  it('refuses a base URL that ends in a slash or is not http(s)', async () => {
+    for (const bad of ['https://example.org/runbooks/', 'docs/runbooks']) {
+      const message = await helmTemplateError(umbrellaCopy(), { set: { 'alerting.runbookBaseUrl': bad } });
+      expect(message, bad).to.include('runbookBaseUrl');
+    }
+  });
 });
 
 describe('chart metadata', () => {

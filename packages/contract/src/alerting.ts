@@ -68,12 +68,29 @@ export const RULE_GROUP = {
 } as const;
 
 /**
- * Severity is the one label Alertmanager routes on: `page` wakes someone up
- * (user-facing and urgent), `ticket` is work for office hours, `info` is
- * context shown in the UIs and sent nowhere.
+ * What an alert asks of people: `page` wakes someone up (user-facing and
+ * urgent), `ticket` is work for office hours, `info` is context shown in the
+ * UIs and sent nowhere.
  */
-export const SEVERITY = { page: 'page', ticket: 'ticket', info: 'info' } as const;
-export type Severity = (typeof SEVERITY)[keyof typeof SEVERITY];
+export type Urgency = 'page' | 'ticket' | 'info';
+
+/**
+ * The `severity` label each urgency carries, the one label Alertmanager
+ * routes on. The values are kube-prometheus's (`critical`, `warning`,
+ * `info`), which kube-prometheus-stack's own rules, its Alertmanager
+ * inhibitions and Grafana's alert views understand, so a page is `critical`
+ * and a ticket `warning`, whether the alert is ours or the stack's.
+ */
+export const SEVERITY = { page: 'critical', ticket: 'warning', info: 'info' } as const satisfies Record<
+  Urgency,
+  string
+>;
+export type Severity = (typeof SEVERITY)[Urgency];
+
+/** The urgency a severity label stands for. */
+export function urgencyOf(severity: string): Urgency | undefined {
+  return (Object.keys(SEVERITY) as Urgency[]).find((urgency) => SEVERITY[urgency] === severity);
+}
 
 /** Labels the rules add besides the scrape targets' own. */
 export const RULE_LABEL = {

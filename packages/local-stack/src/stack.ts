@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,7 +14,8 @@ import {
   TARGET_LABEL,
 } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
-import { stringify } from 'yaml';
+import { chartRunbookBaseUrl, withRunbookLinks } from '@menagerie/tools/charts/runbook-links';
+import { parse, stringify } from 'yaml';
 import { blackboxConfig } from './config/blackbox.ts';
 import { podTargets, prometheusConfig } from './config/prometheus.ts';
 import {
@@ -38,12 +39,30 @@ const HOST = '127.0.0.1';
 export const packageMain = (name: 'server' | 'client'): string =>
   fileURLToPath(new URL(`../../${name}/dist/main.js`, import.meta.url));
 
-/** The chart's rule files, as Prometheus loads them in the cluster (paths relative to the repository). */
+/** The chart's rule files (paths relative to the repository). */
 export const chartRuleFiles = (): string[] =>
   readdirSync(join(REPOSITORY_ROOT, OUTPUT_DIR.rules))
     .filter((name) => name.endsWith('.yaml'))
     .sort()
     .map((name) => join(OUTPUT_DIR.rules, name));
+
+/**
+ * Writes the chart's rule files under `dir`, at the same relative paths (so
+ * Prometheus's pages name them as the repository does), as the chart's
+ * PrometheusRules carry them in the cluster: each alert linked to its runbook
+ * from the chart's alerting.runbookBaseUrl.
+ */
+export function writeChartRuleFiles(dir: string): string[] {
+  const baseUrl = chartRunbookBaseUrl();
+  const files = chartRuleFiles();
+  for (const file of files) {
+    const target = join(dir, file);
+    mkdirSync(dirname(target), { recursive: true });
+    const rules = parse(readFileSync(join(REPOSITORY_ROOT, file), 'utf8'));
+    writeFileSync(target, stringify(withRunbookLinks(rules, baseUrl)));
+  }
+  return files;
+}
 
 /** The chart's Alertmanager configuration, used as it is. */
 export const CHART_ALERTMANAGER_CONFIG = join(REPOSITORY_ROOT, OUTPUT_DIR.alertmanager, 'alertmanager.yaml');
@@ -149,10 +168,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const file = (name: string) => join(dir, name);
   const urls = stackUrls(ports);
   const address = (port: number) => `${HOST}:${port}`;
-  // Prometheus runs in `dir` and reads the chart's rule files through a link at
-  // the same relative path, so its pages name them as the repository does.
-  mkdirSync(dirname(file(OUTPUT_DIR.rules)), { recursive: true });
-  symlinkSync(join(REPOSITORY_ROOT, OUTPUT_DIR.rules), file(OUTPUT_DIR.rules));
+  // Prometheus runs in `dir` and reads the rule files written there.
+  const ruleFiles = writeChartRuleFiles(dir);
   const serverTargetsFile = file('server-targets.json');
   writeAtomically(serverTargetsFile, '[]\n');
   writeFileSync(file('blackbox.yml'), stringify(blackboxConfig()));
@@ -161,7 +178,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     stringify(
       prometheusConfig({
         rhythm,
-        ruleFiles: chartRuleFiles(),
+        ruleFiles,
         alertmanagerAddress: address(ports.alertmanager),
         serverTargetsFile,
         clientAddress: address(ports.client),

@@ -13,6 +13,7 @@ import {
   PATHS,
   SERVER,
   SERVER_METRICS,
+  SEVERITY,
   STANDARD_METRIC,
   TARGET_LABEL,
 } from '@menagerie/contract';
@@ -328,7 +329,8 @@ describe('live check: dashboards, rules and logs against the real services and a
       delivered.find((a) => a.labels.alertname === name);
     const page = byName(ALERT.availabilityFastBurn);
     const ticket = byName(ALERT.availabilitySlowBurn);
-    expect(page?.labels).to.include({ severity: 'page', slo: 'availability', service: SERVER.name });
+    expect(page?.labels).to.include({ severity: SEVERITY.page, slo: 'availability', service: SERVER.name });
+    expect(page?.annotations.runbook_url).to.match(new RegExp(`/${ALERT.availabilityFastBurn}\\.md$`));
     expect(page?.status.state).to.equal('active');
     // Routed to the receiver without integrations: the paging route needs a label the local Prometheus never adds.
     expect(page?.receivers.map((r) => r.name)).to.deep.equal([RECEIVER.page]);

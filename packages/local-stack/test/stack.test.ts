@@ -1,20 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BLACKBOX_PROBE, CLIENT, NAMESPACE, SERVER, STACK, TARGET_LABEL } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { isAlertingRule, type RuleFile, runbookUrl } from '@menagerie/monitoring';
+import { chartRunbookBaseUrl } from '@menagerie/tools/charts/runbook-links';
 import { expect } from 'chai';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { blackboxConfig } from '../src/config/blackbox.ts';
 import { prometheusConfig } from '../src/config/prometheus.ts';
 import { checkPrerequisites, PROGRAM, PrerequisiteError } from '../src/prerequisites.ts';
 import { supervise } from '../src/processes.ts';
 import { startServiceProxy } from '../src/service-proxy.ts';
 import { LOCAL_PORT, portsFromEnv, SettingsError } from '../src/settings.ts';
-import { CHART_ALERTMANAGER_CONFIG, chartRuleFiles, packageMain } from '../src/stack.ts';
+import { CHART_ALERTMANAGER_CONFIG, chartRuleFiles, packageMain, writeChartRuleFiles } from '../src/stack.ts';
 import { clientPod, serverPod } from '../src/target-labels.ts';
 
 const node = process.execPath;
@@ -98,15 +100,28 @@ describe('local stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'menagerie-promcfg-'));
     try {
       const file = join(dir, 'prometheus.yml');
-      writeFileSync(file, stringify(config()));
+      const ruleFiles = writeChartRuleFiles(dir);
+      writeFileSync(file, stringify({ ...config(), rule_files: ruleFiles }));
       // promtool also loads and checks every rule file the configuration names.
-      const report = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
+      const report = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8', cwd: dir });
       expect(report).to.include('SUCCESS');
-      expect(chartRuleFiles().map((f) => f.split('/').pop())).to.deep.equal([
+      expect(ruleFiles.map((f) => f.split('/').pop())).to.deep.equal([
         'slo-availability.yaml',
         'slo-latency.yaml',
         'symptoms.yaml',
       ]);
+      // As the chart's PrometheusRules carry them: every alert links to its runbook.
+      const alerts = ruleFiles.flatMap((each) =>
+        (parse(readFileSync(join(dir, each), 'utf8')) as RuleFile).groups.flatMap((group) =>
+          group.rules.filter(isAlertingRule),
+        ),
+      );
+      expect(alerts).to.not.be.empty;
+      for (const alert of alerts) {
+        expect((alert.annotations as { runbook_url?: string }).runbook_url, alert.alert).to.equal(
+          runbookUrl(alert.alert, chartRunbookBaseUrl()),
+        );
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@ export {
   PAGING_KEY_FILE,
   RECEIVER,
   SERVER_GONE,
+  STACK_ALERT,
 } from './alertmanager/config.ts';
 export { type DashboardFile, dashboardFiles } from './dashboards/index.ts';
 export { ALL_VALUE, DATASOURCE, VARIABLE } from './dashboards/kit.ts';
@@ -11,6 +12,7 @@ export { type RenderedFiles, renderAll } from './render.ts';
 export { ruleFiles } from './rules/index.ts';
 export { RUNBOOK_DIR, runbookUrl } from './rules/runbooks.ts';
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './rules/types.ts';
+export { isAlertingRule } from './rules/types.ts';
 export {
   AVAILABILITY_SLI,
   LATENCY_SLI,

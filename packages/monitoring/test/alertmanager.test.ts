@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALERT, OUTPUT_DIR, PAGING } from '@menagerie/contract';
+import { ALERT, OUTPUT_DIR, PAGING, urgencyOf } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -13,6 +13,7 @@ import {
   EXPLAINED_BY_SERVER_DOWN,
   RECEIVER,
   SERVER_GONE,
+  STACK_ALERT,
 } from '../src/index.ts';
 import { listRules } from '../src/inspect/index.ts';
 
@@ -47,12 +48,19 @@ describe('Alertmanager configuration', () => {
     expect(out).to.contain('SUCCESS');
   });
 
-  it('routes each alert by its severity: page, ticket and info have their own receiver', () => {
+  it('routes each alert by its severity: page (critical), ticket (warning) and info have their own receiver', () => {
     for (const a of alerts) {
-      const expected = RECEIVER[a.labels.severity as 'page' | 'ticket' | 'info'];
-      expect(routeOf({ alertname: a.alert, ...a.labels }), a.alert).to.equal(expected);
+      const urgency = urgencyOf(a.labels.severity);
+      expect(urgency, a.alert).to.not.equal(undefined);
+      expect(routeOf({ alertname: a.alert, ...a.labels }), a.alert).to.equal(RECEIVER[urgency ?? 'info']);
     }
-    expect(routeOf({ alertname: 'SomethingElse', severity: 'critical' })).to.equal(RECEIVER.default);
+    expect(routeOf({ alertname: 'SomethingElse', severity: 'none' })).to.equal(RECEIVER.default);
+  });
+
+  it("routes kube-prometheus-stack's own alerts by the same severities, and its Watchdog nowhere", () => {
+    expect(routeOf({ alertname: 'KubePodCrashLooping', severity: 'warning' })).to.equal(RECEIVER.ticket);
+    expect(routeOf({ alertname: 'KubeAPIDown', severity: 'critical' })).to.equal(RECEIVER.page);
+    expect(routeOf({ alertname: STACK_ALERT.watchdog, severity: 'none' })).to.equal(RECEIVER.null);
   });
 
   it('sends pages to PagerDuty only once alerts carry the paging switch label', () => {
@@ -80,7 +88,9 @@ describe('Alertmanager configuration', () => {
     const names = new Set<string>(alerts.map((a) => a.alert));
     for (const name of [...SERVER_GONE, ...EXPLAINED_BY_SERVER_DOWN])
       expect(names.has(name), name).to.equal(true);
-    for (const rule of alertmanagerConfig().inhibit_rules) {
+    // Every inhibition with a source stays within a namespace; the one without
+    // (InfoInhibitor's, which never sends InfoInhibitor itself) needs none.
+    for (const rule of alertmanagerConfig().inhibit_rules.filter((each) => each.source_matchers)) {
       expect(rule.equal).to.include('namespace');
     }
   });
@@ -146,6 +156,18 @@ describe('Alertmanager configuration', () => {
       await post([labelsOf(ALERT.serverDown), ...EXPLAINED_BY_SERVER_DOWN.map((name) => labelsOf(name))]);
       for (const name of EXPLAINED_BY_SERVER_DOWN) expect(await inhibitedBy(name), name).to.not.be.empty;
       expect(await inhibitedBy(ALERT.serverDown)).to.be.empty;
+    });
+
+    it("keeps kube-prometheus-stack's InfoInhibitor: it silences info alerts in its namespace and is itself silenced", async () => {
+      const namespace = { namespace: 'kube-system' };
+      await post([
+        { alertname: STACK_ALERT.infoInhibitor, severity: 'none', ...namespace },
+        { alertname: 'CPUThrottlingHigh', severity: 'info', ...namespace },
+        { alertname: 'CPUThrottlingHigh', severity: 'info', namespace: 'other' },
+      ]);
+      expect(await inhibitedBy('CPUThrottlingHigh', namespace)).to.not.be.empty;
+      expect(await inhibitedBy('CPUThrottlingHigh', { namespace: 'other' })).to.be.empty;
+      expect(await inhibitedBy(STACK_ALERT.infoInhibitor, namespace)).to.not.be.empty;
     });
 
     it('lets a page silence the ticket of the same SLO, not of another namespace', async () => {

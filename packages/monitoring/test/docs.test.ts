@@ -116,7 +116,7 @@ describe('docs/runbooks', () => {
     for (const { name, group, rule } of alerts) {
       const text = readFileSync(join(dir, `${name}.md`), 'utf8');
       expect(text.split('\n')[0]).to.equal(`# ${name}`);
-      expect(text).to.contain(`**Severity:** ${(rule as AlertingRule).labels.severity}`);
+      expect(text).to.contain(`**Severity:** ${(rule as AlertingRule).labels.severity} `);
       expect(text).to.contain(`**Rule group:** \`${group}\``);
     }
   });

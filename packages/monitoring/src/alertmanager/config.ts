@@ -20,6 +20,8 @@ import { oneOf } from '../promql.ts';
 /** Receiver names; a route test checks where each severity lands. */
 export const RECEIVER = {
   default: 'default',
+  /** Receives and drops: kube-prometheus-stack's Watchdog, which fires all the time. */
+  null: 'null',
   page: 'page',
   ticket: 'ticket',
   info: 'info',
@@ -44,6 +46,16 @@ export const EXPLAINED_BY_SERVER_DOWN = [
 
 export const SERVER_GONE = [ALERT.serverDown, ALERT.serverTargetMissing] as const;
 
+/**
+ * kube-prometheus-stack's default rules, which stay on, come with two alerts
+ * its default Alertmanager configuration handles and this one, replacing it,
+ * must handle too: Watchdog always fires, to prove the alerting pipeline
+ * works end to end (point it at a dead man's switch service to be told when
+ * it stops); InfoInhibitor fires beside `info` alerts only to silence them
+ * while nothing worse is firing in the namespace, and is never sent itself.
+ */
+export const STACK_ALERT = { watchdog: 'Watchdog', infoInhibitor: 'InfoInhibitor' } as const;
+
 export interface AlertmanagerConfig {
   readonly route: Record<string, unknown>;
   readonly inhibit_rules: readonly Record<string, unknown>[];
@@ -60,6 +72,7 @@ export function alertmanagerConfig(): AlertmanagerConfig {
       group_interval: '5m',
       repeat_interval: '12h',
       routes: [
+        { receiver: RECEIVER.null, matchers: [is('alertname', STACK_ALERT.watchdog)] },
         {
           receiver: RECEIVER.paging,
           matchers: [
@@ -84,6 +97,7 @@ export function alertmanagerConfig(): AlertmanagerConfig {
       ],
     },
     inhibit_rules: [
+      ...stackInhibitions(),
       {
         source_matchers: [oneOf('alertname', SERVER_GONE)],
         target_matchers: [oneOf('alertname', EXPLAINED_BY_SERVER_DOWN)],
@@ -98,6 +112,7 @@ export function alertmanagerConfig(): AlertmanagerConfig {
     ],
     receivers: [
       { name: RECEIVER.default },
+      { name: RECEIVER.null },
       { name: RECEIVER.page },
       { name: RECEIVER.ticket },
       { name: RECEIVER.info },
@@ -115,4 +130,32 @@ export function alertmanagerConfig(): AlertmanagerConfig {
       },
     ],
   };
+}
+
+/**
+ * kube-prometheus-stack's default inhibitions, as its own configuration has
+ * them: a worse alert of the same name and namespace silences a milder one,
+ * and InfoInhibitor silences `info` alerts (and is itself never sent).
+ */
+function stackInhibitions(): Record<string, unknown>[] {
+  const { namespace } = TARGET_LABEL;
+  const { severity } = RULE_LABEL;
+  return [
+    {
+      source_matchers: [is(severity, SEVERITY.page)],
+      target_matchers: [oneOf(severity, [SEVERITY.ticket, SEVERITY.info])],
+      equal: [namespace, 'alertname'],
+    },
+    {
+      source_matchers: [is(severity, SEVERITY.ticket)],
+      target_matchers: [is(severity, SEVERITY.info)],
+      equal: [namespace, 'alertname'],
+    },
+    {
+      source_matchers: [is('alertname', STACK_ALERT.infoInhibitor)],
+      target_matchers: [is(severity, SEVERITY.info)],
+      equal: [namespace],
+    },
+    { target_matchers: [is('alertname', STACK_ALERT.infoInhibitor)] },
+  ];
 }

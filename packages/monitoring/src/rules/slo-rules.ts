@@ -3,13 +3,12 @@ import {
   type BurnRateCondition,
   RULE_LABEL,
   SEVERITY,
-  type Severity,
   SLI_WINDOWS,
   SLO_RECORD,
+  type Urgency,
 } from '@menagerie/contract';
 import { eq, num, orZeroLike, safeRatio, selector } from '../promql.ts';
 import { burnThreshold, errorBudget, periodWindow, type SliDefinition } from '../slo.ts';
-import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RecordingRule, RuleFile } from './types.ts';
 
 /**
@@ -88,21 +87,20 @@ const describeConditions = (sli: SliDefinition, conditions: readonly BurnRateCon
     )
     .join(', or ');
 
-function burnAlert(sli: SliDefinition, severity: Extract<Severity, 'page' | 'ticket'>): AlertingRule {
-  const conditions = BURN_RATE_POLICY[severity];
-  const alert = sli.alerts[severity];
-  const speed = severity === SEVERITY.page ? 'fast' : 'steadily';
+function burnAlert(sli: SliDefinition, urgency: Extract<Urgency, 'page' | 'ticket'>): AlertingRule {
+  const conditions = BURN_RATE_POLICY[urgency];
+  const alert = sli.alerts[urgency];
+  const speed = urgency === 'page' ? 'fast' : 'steadily';
   return {
     alert,
     expr: conditions.map((c) => burnCondition(sli, c)).join('\nor\n'),
-    labels: { [RULE_LABEL.severity]: severity, [RULE_LABEL.slo]: sli.slo.name },
+    labels: { [RULE_LABEL.severity]: SEVERITY[urgency], [RULE_LABEL.slo]: sli.slo.name },
     annotations: {
       summary: `{{ $labels.service }} is burning its ${sli.slo.name} error budget ${speed}`,
       description:
         `{{ $value | humanizePercentage }} of API requests to {{ $labels.service }} in {{ $labels.namespace }} were ${sli.badEvent}. ` +
         `The ${sli.slo.name} SLO (${pct(sli.slo.objective)} over ${sli.slo.windowDays} days) allows ${pct(errorBudget(sli.slo))}; ` +
         `this alert fires at a burn rate of ${describeConditions(sli, conditions)}.`,
-      runbook_url: runbookUrl(alert),
     },
   };
 }
@@ -113,7 +111,7 @@ export function sloRuleFile(sli: SliDefinition): RuleFile {
     groups: [
       { name: sli.groups.sli, rules: sliRecordings(sli) },
       { name: sli.groups.meta, rules: metaRecordings(sli) },
-      { name: sli.groups.alerts, rules: [burnAlert(sli, SEVERITY.page), burnAlert(sli, SEVERITY.ticket)] },
+      { name: sli.groups.alerts, rules: [burnAlert(sli, 'page'), burnAlert(sli, 'ticket')] },
     ],
   };
 }

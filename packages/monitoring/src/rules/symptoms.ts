@@ -18,7 +18,6 @@ import {
 } from '@menagerie/contract';
 import { num, oneOf, safeRatio } from '../promql.ts';
 import { apiRoutes, serverJob } from '../queries/scope.ts';
-import { runbookUrl } from './runbooks.ts';
 import type { AlertingRule, RuleFile } from './types.ts';
 
 /**
@@ -39,7 +38,7 @@ const alert = (
   expr: rule.expr,
   ...(rule.for ? { for: rule.for } : {}),
   labels: rule.labels,
-  annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(rule.alert) },
+  annotations: { summary: rule.summary, description: rule.description },
 });
 
 const serverDown = alert({

@@ -6,10 +6,14 @@ export interface RecordingRule {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The annotations the rule files carry. `runbook_url` is not among them: the
+ * chart adds it to every alert from one value, `alerting.runbookBaseUrl`, so a
+ * fork links to its own runbooks (templates/prometheus-rules.yaml).
+ */
 export interface AlertAnnotations {
   readonly summary: string;
   readonly description: string;
-  readonly runbook_url: string;
 }
 
 export interface AlertingRule {
