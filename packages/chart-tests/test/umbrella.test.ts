@@ -308,7 +308,13 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(at('tempo', 'tempo', 'overrides', 'defaults', 'metrics_generator', 'processors')).to.have.members([
       'service-graphs',
       'span-metrics',
+      'local-blocks',
     ]);
+    // TraceQL metrics (Grafana's Traces Drilldown) read every span from blocks kept in storage.
+    expect(at('tempo', 'tempo', 'metricsGenerator', 'processor', 'local_blocks')).to.deep.equal({
+      filter_server_spans: false,
+      flush_to_storage: true,
+    });
   });
 
   it('parses our JSON log lines the same way with promtail and with Alloy', () => {

@@ -1,5 +1,10 @@
 import { LOG_FIELD } from '@menagerie/contract';
-import { serviceNamesInTrace, traceIdsFromLogs } from '@menagerie/tools/e2e/checks/tempo';
+import {
+  largestSample,
+  serviceNamesInTrace,
+  spanRateQuery,
+  traceIdsFromLogs,
+} from '@menagerie/tools/e2e/checks/tempo';
 import { expect } from 'chai';
 
 const ID_A = 'a'.repeat(32);
@@ -36,5 +41,35 @@ describe('trace ids and traces', () => {
   it('finds no service in an empty or foreign answer', () => {
     expect(serviceNamesInTrace({ trace: {} }).size).to.equal(0);
     expect(serviceNamesInTrace('not a trace').size).to.equal(0);
+  });
+});
+
+describe('TraceQL metrics answers', () => {
+  it('takes the largest sample across series, whatever the value type', () => {
+    const body = {
+      series: [
+        {
+          labels: [],
+          samples: [
+            { timestampMs: '1', value: 0.5 },
+            { timestampMs: '2', value: '2.25' },
+          ],
+        },
+        { labels: [], samples: [{ timestampMs: '1', value: 1 }] },
+      ],
+    };
+    expect(largestSample(body)).to.equal(2.25);
+  });
+
+  it('has no sample when Tempo computed no series, or answered something else', () => {
+    expect(largestSample({ series: [] })).to.equal(undefined);
+    expect(largestSample({ series: [{ samples: [{ value: 'NaN' }] }] })).to.equal(undefined);
+    expect(largestSample({ error: 'localblocks processor not found' })).to.equal(undefined);
+  });
+
+  it("asks for the service's span rate", () => {
+    expect(spanRateQuery('menagerie-server')).to.equal(
+      '{ resource.service.name = "menagerie-server" } | rate()',
+    );
   });
 });

@@ -12,7 +12,7 @@ import { datasourceHealthCheck, panelsThroughGrafanaCheck } from './checks/grafa
 import { exemplarToTraceCheck, generatedMetricCheck, traceToLogsCheck } from './checks/links.ts';
 import { serverLogLinesCheck } from './checks/loki.ts';
 import { rulesLoadedCheck, targetsUpCheck } from './checks/prometheus.ts';
-import { traceFromLogCheck } from './checks/tempo.ts';
+import { traceFromLogCheck, traceqlMetricsCheck } from './checks/tempo.ts';
 import { readDashboards, readRuleGroups } from './expectations.ts';
 import { type E2eOptions, parseOptions, USAGE, UsageError } from './options.ts';
 import { dashboardPanelTargets } from './panel-targets.ts';
@@ -91,6 +91,7 @@ export function buildChecks(options: E2eOptions): Check[] {
       SERVER.name,
     ),
     traceToLogsCheck(options.prometheus, serverLatencyBuckets(options.namespace), serverLogs),
+    traceqlMetricsCheck(options.tempo, SERVER.name),
     generatedMetricCheck('service graph', options.prometheus, serviceGraphQuery()),
     generatedMetricCheck(
       'span metrics',

@@ -74,3 +74,46 @@ export function traceFromLogCheck(logs: LogQuery, tempo: URL, service: string): 
     },
   };
 }
+
+/** The TraceQL metrics query the check runs: the service's span rate. */
+export const spanRateQuery = (service: string): string => `{ resource.service.name = "${service}" } | rate()`;
+
+/** The largest sample value of a TraceQL metrics answer (`/api/metrics/query_range`), or undefined without one. */
+export function largestSample(body: unknown): number | undefined {
+  if (!isRecord(body) || !Array.isArray(body.series)) return undefined;
+  let largest: number | undefined;
+  for (const series of body.series) {
+    if (!isRecord(series) || !Array.isArray(series.samples)) continue;
+    for (const sample of series.samples) {
+      const value = isRecord(sample) ? Number(sample.value) : Number.NaN;
+      if (Number.isFinite(value)) largest = Math.max(largest ?? value, value);
+    }
+  }
+  return largest;
+}
+
+/**
+ * TraceQL metrics, which Grafana's Traces Drilldown runs: Tempo computes the
+ * server's span rate over the last ten minutes from the blocks its
+ * local-blocks processor keeps.
+ */
+export function traceqlMetricsCheck(tempo: URL, service: string, now: () => number = Date.now): Check {
+  return {
+    name: 'tempo TraceQL metrics (local blocks)',
+    async attempt() {
+      const end = Math.floor(now() / 1000);
+      const url = endpoint(tempo, '/api/metrics/query_range');
+      url.searchParams.set('q', spanRateQuery(service));
+      url.searchParams.set('start', String(end - 600));
+      url.searchParams.set('end', String(end));
+      url.searchParams.set('step', '60s');
+      const response = await requestJson(url);
+      if (response.status !== 200) throw unexpectedAnswer(url, response);
+      const largest = largestSample(response.body);
+      if (largest === undefined || largest <= 0) {
+        throw new Error(`${spanRateQuery(service)} has no sample above 0 over the last 10 minutes`);
+      }
+      return `${spanRateQuery(service)} peaks at ${largest.toFixed(2)} spans/s over the last 10 minutes`;
+    },
+  };
+}
