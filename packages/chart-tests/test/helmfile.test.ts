@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NAMESPACE, RELEASE } from '@menagerie/contract';
+import { AVAILABILITY_SLO, LATENCY_SLO, NAMESPACE, RELEASE } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { isLocalDependency, readChart, UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
 import {
@@ -171,6 +171,49 @@ describe('helmfile.yaml', () => {
       expect(row).to.include(`traces ${retention.traces}`);
     });
   }
+
+  /** Prometheus durations and byte sizes as the operator takes them (31d, 8GB, 10Gi). */
+  const days = (duration: string) => {
+    const match = /^(\d+)([hdw])$/.exec(duration);
+    if (!match) throw new Error(`unexpected duration ${duration}`);
+    return Number(match[1]) / { h: 24, d: 1, w: 1 / 7 }[match[2] as 'h' | 'd' | 'w'];
+  };
+  const bytes = (size: string) => {
+    const match = /^(\d+)(GB|Gi|MB|Mi)$/.exec(size);
+    if (!match) throw new Error(`unexpected size ${size}`);
+    return (
+      Number(match[1]) * { GB: 1e9, Gi: 2 ** 30, MB: 1e6, Mi: 2 ** 20 }[match[2] as 'GB' | 'Gi' | 'MB' | 'Mi']
+    );
+  };
+  const sloPeriodDays = Math.max(AVAILABILITY_SLO.windowDays, LATENCY_SLO.windowDays);
+
+  for (const environment of ['default', 'alloy', 'restricted']) {
+    it(`keeps at least the SLO period of metrics in the ${environment} environment, bounded by size on a volume`, async () => {
+      const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, environment));
+      const spec = ['kube-prometheus-stack', 'prometheus', 'prometheusSpec'];
+      expect(days(valueAt(values, [...spec, 'retention']) as string)).to.be.at.least(sloPeriodDays);
+      const volume = valueAt(values, [
+        ...spec,
+        'storageSpec',
+        'volumeClaimTemplate',
+        'spec',
+        'resources',
+        'requests',
+        'storage',
+      ]);
+      expect(volume, 'a volume').to.be.a('string');
+      expect(bytes(valueAt(values, [...spec, 'retentionSize']) as string)).to.be.below(
+        bytes(volume as string),
+      );
+    });
+  }
+
+  it('keeps the ci environment throwaway: hours of metrics, no volume', async () => {
+    const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'ci'));
+    const spec = ['kube-prometheus-stack', 'prometheus', 'prometheusSpec'];
+    expect(days(valueAt(values, [...spec, 'retention']) as string)).to.be.below(1);
+    expect(valueAt(values, [...spec, 'storageSpec'])).to.equal(undefined);
+  });
 
   it('leaves out of the restricted environment every pod that needs more than the restricted profile', async () => {
     const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, 'restricted'));

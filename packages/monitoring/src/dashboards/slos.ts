@@ -34,8 +34,8 @@ function sloRow(sli: SliDefinition): RowSpec {
     title: `${slo.name} SLO: ${pct(slo.objective)} of API requests not ${sli.badEvent}, over ${slo.windowDays} days`,
     panels: [
       statPanel({
-        title: `${slo.name}: SLI over ${period}`,
-        description: `Share of API requests not ${sli.badEvent} over the last ${slo.windowDays} days (traffic-weighted). Red below the objective.`,
+        title: `${slo.name}: SLI over up to ${period}`,
+        description: `Share of API requests not ${sli.badEvent} over the last ${slo.windowDays} days (traffic-weighted), or over the data Prometheus holds when that is shorter: "data behind the ${slo.windowDays}-day figures" gives the span. Red below the objective.`,
         unit: 'percentunit',
         decimals: 3,
         thresholds: [
@@ -52,8 +52,19 @@ function sloRow(sli: SliDefinition): RowSpec {
         queries: [prom(q.objective(slo), 'objective', { instant: true })],
       }),
       statPanel({
-        title: `${slo.name}: error budget left`,
-        description: `Share of the ${slo.windowDays}-day error budget (${pct(budget)} of requests) not yet spent. Negative means the SLO is broken.`,
+        title: `${slo.name}: data behind the ${slo.windowDays}-day figures`,
+        description: `How much of the ${slo.windowDays}-day SLO period the SLI and error-budget figures really cover: from the first recorded SLI sample in the period to now. Orange while Prometheus holds less than the period (a recent start, or a retention shorter than ${slo.windowDays} days, as in the ci environment).`,
+        unit: 's',
+        decimals: 1,
+        thresholds: [
+          ['orange', null],
+          ['green', slo.windowDays * 86400],
+        ],
+        queries: [prom(q.dataSpan(slo, period), '{{service}}', { instant: true })],
+      }),
+      statPanel({
+        title: `${slo.name}: error budget left (up to ${period})`,
+        description: `Share of the ${slo.windowDays}-day error budget (${pct(budget)} of requests) not yet spent, over the data there is (see "data behind the ${slo.windowDays}-day figures"). Negative means the SLO is broken.`,
         unit: 'percentunit',
         decimals: 1,
         thresholds: [
@@ -116,8 +127,8 @@ function sloRow(sli: SliDefinition): RowSpec {
         queries: SLI_WINDOWS.map((window) => prom(q.burnRate(slo, window, budget), `{{service}} ${window}`)),
       }),
       timeseriesPanel({
-        title: `${slo.name}: error budget left over time`,
-        description: `Share of the ${slo.windowDays}-day error budget not yet spent, as the period recording rule computes it.`,
+        title: `${slo.name}: error budget left over time (up to ${period})`,
+        description: `Share of the ${slo.windowDays}-day error budget not yet spent, as the period recording rule computes it over up to ${slo.windowDays} days of data (see "data behind the ${slo.windowDays}-day figures").`,
         unit: 'percentunit',
         span: 24,
         queries: [prom(q.budgetRemaining(slo), '{{service}}')],

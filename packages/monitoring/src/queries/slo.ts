@@ -23,6 +23,21 @@ export const sli = (slo: Slo, window: string): string =>
 export const sliOverRange = (slo: Slo, range: string): string =>
   `1 - avg_over_time(${SLO_RECORD.errorRatio('5m')}{${ofSlo(slo)}}[${range}])`;
 
+/**
+ * How much of the SLO period the recordings really cover, in seconds: from
+ * the first 5-minute SLI sample within the period to now. A Prometheus that
+ * keeps less than the period, or started recently, shows it here, and the
+ * period figures beside it cover only that span. The period is searched at
+ * hourly steps (cheap; the span comes out up to an hour short), and the
+ * last hour at the evaluation interval, for a Prometheus younger than the
+ * first hourly step.
+ */
+export const dataSpan = (slo: Slo, period: string): string => {
+  const firstSample = (range: string) =>
+    `min_over_time(timestamp(${SLO_RECORD.errorRatio('5m')}{${ofSlo(slo)}})[${range}])`;
+  return `time() - ${firstSample(`${period}:1h`)}\nor\ntime() - ${firstSample('1h:')}`;
+};
+
 export const objective = (slo: Slo): string => `${SLO_RECORD.objective}{${sloLabel}="${slo.name}"}`;
 export const budgetRemaining = (slo: Slo): string => `${SLO_RECORD.budgetRemaining}{${ofSlo(slo)}}`;
 export const currentBurnRate = (slo: Slo): string => `${SLO_RECORD.currentBurnRate}{${ofSlo(slo)}}`;
