@@ -10,7 +10,7 @@ interface JsonPanel {
   description?: string;
   datasource?: { type?: string; uid?: string };
   fieldConfig?: { defaults?: { unit?: string } };
-  targets?: { refId?: string; datasource?: { uid?: string } }[];
+  targets?: { refId?: string; datasource?: { type?: string; uid?: string } }[];
 }
 
 const dashboards = dashboardFiles().map((f) => f.dashboard);
@@ -62,9 +62,7 @@ describe('dashboards', () => {
         const where = `${d.uid} / ${p.title}`;
         expect(p.targets, where).to.be.an('array').and.not.empty;
         expect(provisioned.has(p.datasource?.uid ?? ''), where).to.equal(true);
-        for (const t of p.targets ?? []) expect(t.datasource?.uid, where).to.equal(p.datasource?.uid);
-        const refIds = (p.targets ?? []).map((t) => t.refId);
-        expect(new Set(refIds).size, `${where}: refIds`).to.equal(refIds.length);
+        for (const t of p.targets ?? []) expect(t.datasource, where).to.deep.equal(p.datasource);
       }
       for (const v of d.templating.list ?? []) {
         expect(
@@ -77,6 +75,16 @@ describe('dashboards', () => {
         expect(uid === '-- Grafana --' || provisioned.has(uid), `${d.uid} annotation ${a.name}`).to.equal(
           true,
         );
+      }
+    }
+  });
+
+  it('name the targets of every panel A, B, C... in order', () => {
+    for (const d of dashboards) {
+      for (const p of panelsOf(d)) {
+        const refIds = (p.targets ?? []).map((t) => t.refId);
+        const inOrder = refIds.map((_, i) => String.fromCharCode('A'.charCodeAt(0) + i));
+        expect(refIds, `${d.uid} / ${p.title}`).to.deep.equal(inOrder);
       }
     }
   });

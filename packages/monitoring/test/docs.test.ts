@@ -78,6 +78,21 @@ describe('docs/dashboards.md', () => {
     }
   });
 
+  it('quotes a panel function exactly as the client dashboard has it', () => {
+    const example = /```ts\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+    expect(example).to.match(/^function \w+Panel\(\)/);
+    expect(doc('packages/monitoring/src/dashboards/client.ts')).to.contain(example);
+  });
+
+  it('names every helper the dashboard kit exports', () => {
+    const kit = doc('packages/monitoring/src/dashboards/kit.ts');
+    const exported = [...kit.matchAll(/^export (?:const|function) (\w+)/gm)].map((m) => m[1] ?? '');
+    expect(exported).to.include.members(['promQuery', 'defaultTimeseries', 'row', 'buildDashboard']);
+    const section = text.slice(text.indexOf('## How a dashboard is written'));
+    const documented = (name: string) => section.includes(`\`${name}\``) || section.includes(`\`${name}(`);
+    expect(exported.filter((name) => !documented(name))).to.deep.equal([]);
+  });
+
   it('lists every cluster-only and standard metric', () => {
     for (const name of [...CLUSTER_ONLY_METRIC_NAMES, ...STANDARD_METRIC_NAMES]) {
       expect(text, name).to.contain(`\`${name}\``);

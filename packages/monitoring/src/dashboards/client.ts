@@ -1,8 +1,16 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLIENT, DASHBOARD_UID, SERVER } from '@menagerie/contract';
-import { num } from '../promql.ts';
 import * as q from '../queries/client.ts';
-import { buildDashboard, prom, RATE_INTERVAL, timeseriesPanel } from './kit.ts';
+import {
+  buildDashboard,
+  DATASOURCE,
+  defaultTimeseries,
+  promQuery,
+  RATE_INTERVAL,
+  row,
+  stackedTimeseries,
+} from './kit.ts';
 import { releaseMarkers } from './overview.ts';
 
 /**
@@ -18,99 +26,146 @@ export const clientDashboard = (): dashboard.Dashboard =>
     description: `What ${CLIENT.name} experiences: the rate it achieves against the rate it was asked for, outcomes, caller-side latency and requests it could not send, beside ${SERVER.name}'s own numbers.`,
     annotations: [releaseMarkers()],
     rows: [
-      {
-        title: 'Load',
-        panels: [
-          timeseriesPanel({
-            title: 'Rate: requested, scheduled, answered, seen by the server',
-            description: `Requested: the configured rate. Scheduled: what the open-model schedule called for. Answered: requests that completed (any outcome). Server: requests ${SERVER.name} handled (all routes, from its own histogram). A gap between them is lost or unsent traffic.`,
-            unit: 'reqps',
-            span: 24,
-            queries: [
-              prom(q.targetRate, 'requested'),
-              prom(q.scheduledRate(RATE_INTERVAL), 'scheduled'),
-              prom(q.answeredRate(RATE_INTERVAL), 'answered'),
-              prom(q.serverHandledRate(RATE_INTERVAL), 'server'),
-            ],
-          }),
-          timeseriesPanel({
-            title: 'Outcomes',
-            description:
-              'Client requests per second by outcome: success, client_error (4xx, mostly on purpose), server_error (5xx), network_error, timeout.',
-            unit: 'reqps',
-            stacked: true,
-            queries: [prom(q.requestsByOutcome(RATE_INTERVAL), '{{outcome}}')],
-          }),
-          timeseriesPanel({
-            title: 'Outcome share',
-            description: 'Share of client requests per outcome.',
-            unit: 'percentunit',
-            stacked: true,
-            min: 0,
-            max: 1,
-            queries: [prom(q.outcomeShare(RATE_INTERVAL), '{{outcome}}')],
-          }),
-          timeseriesPanel({
-            title: 'Requests by scenario',
-            description:
-              'Client requests per second by scenario (valid animals, each kind of invalid one, malformed bodies, reads).',
-            unit: 'reqps',
-            stacked: true,
-            queries: [prom(q.requestsByScenario(RATE_INTERVAL), '{{scenario}}')],
-          }),
-          timeseriesPanel({
-            title: 'Requests not sent, by reason',
-            description:
-              'Scheduled requests the client could not send (for example the in-flight cap was reached). Counted, never silently skipped: this is the coordinated-omission check.',
-            unit: 'reqps',
-            queries: [prom(q.unsentByReason(RATE_INTERVAL), '{{reason}}')],
-          }),
-        ],
-      },
-      {
-        title: 'Latency',
-        panels: [
-          timeseriesPanel({
-            title: 'Caller-side vs server-side latency',
-            description:
-              "Client quantiles are measured from the scheduled send time, so queueing in the client counts; the server's p99 covers only the time inside the server. The difference is network, queueing and retries.",
-            unit: 's',
-            span: 24,
-            queries: [
-              ...[0.5, 0.9, 0.99].map((quantile) =>
-                prom(q.callerLatencyQuantile(quantile, RATE_INTERVAL), `client p${num(quantile * 100)}`, {
-                  exemplar: true,
-                }),
-              ),
-              prom(q.serverLatencyQuantile(0.99, RATE_INTERVAL), 'server p99'),
-            ],
-          }),
-          timeseriesPanel({
-            title: 'Caller-side p99 by scenario',
-            description: 'The 99th percentile of client request duration per scenario.',
-            unit: 's',
-            queries: [prom(q.callerLatencyQuantileByScenario(0.99, RATE_INTERVAL), '{{scenario}}')],
-          }),
-          timeseriesPanel({
-            title: 'Requests in flight',
-            description: 'Requests the client has sent and not yet seen answered; the cap bounds it.',
-            unit: 'short',
-            queries: [prom(q.requestsInFlight, '{{pod}}')],
-          }),
-        ],
-      },
-      {
-        title: 'Telemetry health',
-        panels: [
-          timeseriesPanel({
-            title: 'Spans dropped',
-            description:
-              'Finished spans the services could not export (full queue or failed export), per second. Non-zero means traces are missing from Tempo.',
-            unit: 'short',
-            span: 24,
-            queries: [prom(q.spansDropped(RATE_INTERVAL), '{{service}} {{reason}}')],
-          }),
-        ],
-      },
+      row(
+        'Load',
+        ratesPanel(),
+        outcomesPanel(),
+        outcomeSharePanel(),
+        requestsByScenarioPanel(),
+        unsentPanel(),
+      ),
+      row('Latency', callerVsServerLatencyPanel(), callerP99ByScenarioPanel(), inFlightPanel()),
+      row('Telemetry health', spansDroppedPanel()),
     ],
   });
+
+// ---- Load ---------------------------------------------------------------------
+
+function ratesPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Rate: requested, scheduled, answered, seen by the server')
+    .description(
+      `Requested: the configured rate. Scheduled: what the open-model schedule called for. Answered: requests that completed (any outcome). Server: requests ${SERVER.name} handled (all routes, from its own histogram). A gap between them is lost or unsent traffic.`,
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(24)
+    .height(8)
+    .withTarget(promQuery(q.targetRate, 'requested').refId('A'))
+    .withTarget(promQuery(q.scheduledRate(RATE_INTERVAL), 'scheduled').refId('B'))
+    .withTarget(promQuery(q.answeredRate(RATE_INTERVAL), 'answered').refId('C'))
+    .withTarget(promQuery(q.serverHandledRate(RATE_INTERVAL), 'server').refId('D'));
+}
+
+function outcomesPanel(): timeseries.PanelBuilder {
+  return stackedTimeseries()
+    .title('Outcomes')
+    .description(
+      'Client requests per second by outcome: success, client_error (4xx, mostly on purpose), server_error (5xx), network_error, timeout.',
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.requestsByOutcome(RATE_INTERVAL), '{{outcome}}').refId('A'));
+}
+
+function outcomeSharePanel(): timeseries.PanelBuilder {
+  return stackedTimeseries()
+    .title('Outcome share')
+    .description('Share of client requests per outcome.')
+    .unit('percentunit')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.outcomeShare(RATE_INTERVAL), '{{outcome}}').refId('A'))
+    .min(0)
+    .max(1);
+}
+
+function requestsByScenarioPanel(): timeseries.PanelBuilder {
+  return stackedTimeseries()
+    .title('Requests by scenario')
+    .description(
+      'Client requests per second by scenario (valid animals, each kind of invalid one, malformed bodies, reads).',
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.requestsByScenario(RATE_INTERVAL), '{{scenario}}').refId('A'));
+}
+
+function unsentPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Requests not sent, by reason')
+    .description(
+      'Scheduled requests the client could not send (for example the in-flight cap was reached). Counted, never silently skipped: this is the coordinated-omission check.',
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.unsentByReason(RATE_INTERVAL), '{{reason}}').refId('A'));
+}
+
+// ---- Latency ------------------------------------------------------------------
+
+function callerVsServerLatencyPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Caller-side vs server-side latency')
+    .description(
+      "Client quantiles are measured from the scheduled send time, so queueing in the client counts; the server's p99 covers only the time inside the server. The difference is network, queueing and retries.",
+    )
+    .unit('s')
+    .datasource(DATASOURCE.prometheus)
+    .span(24)
+    .height(8)
+    .withTarget(
+      promQuery(q.callerLatencyQuantile(0.5, RATE_INTERVAL), 'client p50').exemplar(true).refId('A'),
+    )
+    .withTarget(
+      promQuery(q.callerLatencyQuantile(0.9, RATE_INTERVAL), 'client p90').exemplar(true).refId('B'),
+    )
+    .withTarget(
+      promQuery(q.callerLatencyQuantile(0.99, RATE_INTERVAL), 'client p99').exemplar(true).refId('C'),
+    )
+    .withTarget(promQuery(q.serverLatencyQuantile(0.99, RATE_INTERVAL), 'server p99').refId('D'));
+}
+
+function callerP99ByScenarioPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Caller-side p99 by scenario')
+    .description('The 99th percentile of client request duration per scenario.')
+    .unit('s')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.callerLatencyQuantileByScenario(0.99, RATE_INTERVAL), '{{scenario}}').refId('A'));
+}
+
+function inFlightPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Requests in flight')
+    .description('Requests the client has sent and not yet seen answered; the cap bounds it.')
+    .unit('short')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.requestsInFlight, '{{pod}}').refId('A'));
+}
+
+// ---- Telemetry health ---------------------------------------------------------
+
+function spansDroppedPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Spans dropped')
+    .description(
+      'Finished spans the services could not export (full queue or failed export), per second. Non-zero means traces are missing from Tempo.',
+    )
+    .unit('short')
+    .datasource(DATASOURCE.prometheus)
+    .span(24)
+    .height(8)
+    .withTarget(promQuery(q.spansDropped(RATE_INTERVAL), '{{service}} {{reason}}').refId('A'));
+}

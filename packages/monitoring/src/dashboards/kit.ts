@@ -1,34 +1,132 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
-import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
-import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COMMON_METRICS, DATASOURCE_UID, TARGET_LABEL } from '@menagerie/contract';
 import { builds, inNamespace } from '../queries/scope.ts';
 
 /**
- * The building blocks every Menagerie dashboard shares: datasources by their
- * provisioned uid, the namespace/service/pod variables, and panel helpers that
- * insist on a description and a unit.
+ * What every Menagerie dashboard shares: datasources by their provisioned uid,
+ * query targets, the look of each panel type, the namespace/service/pod
+ * variables, rows and the dashboard itself. Panels are plain Foundation SDK
+ * builders written in each dashboard's file; test/dashboards.test.ts holds
+ * them to a description, a unit, one datasource and refIds A, B, C...
  */
+
+// ---- datasources and Grafana's macros ---------------------------------------
 
 export const DATASOURCE = {
   prometheus: { type: 'prometheus', uid: DATASOURCE_UID.prometheus },
   loki: { type: 'loki', uid: DATASOURCE_UID.loki },
   tempo: { type: 'tempo', uid: DATASOURCE_UID.tempo },
 } as const;
-type DatasourceRef = (typeof DATASOURCE)[keyof typeof DATASOURCE];
 
 /** Grafana's own interval macros; the live check substitutes them. */
 export const RATE_INTERVAL = '$__rate_interval';
 export const RANGE = '$__range';
 export const AUTO_INTERVAL = '$__auto';
+
+// ---- query targets ----------------------------------------------------------
+
+/** A PromQL query over the time range, one series per legend. */
+export const promQuery = (expr: string, legend: string): prometheus.DataqueryBuilder =>
+  new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE.prometheus)
+    .editorMode(prometheus.QueryEditorMode.Code)
+    .expr(expr)
+    .legendFormat(legend)
+    .range();
+
+/** A PromQL query at the end of the range: one value per series, for stats and tables. */
+export const promInstantQuery = (expr: string, legend: string): prometheus.DataqueryBuilder =>
+  new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE.prometheus)
+    .editorMode(prometheus.QueryEditorMode.Code)
+    .expr(expr)
+    .legendFormat(legend)
+    .instant();
+
+/** A LogQL query over the time range: log lines, or a metric query with a legend. */
+export function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
+  const query = new loki.DataqueryBuilder()
+    .datasource(DATASOURCE.loki)
+    .editorMode(loki.QueryEditorMode.Code)
+    .expr(expr)
+    .queryType('range');
+  return legend === undefined ? query : query.legendFormat(legend);
+}
+
+/** A TraceQL search listing up to 20 matching traces. */
+export const traceqlSearch = (query: string): tempo.DataqueryBuilder =>
+  new tempo.DataqueryBuilder()
+    .datasource(DATASOURCE.tempo)
+    .queryType('traceql')
+    .query(query)
+    .limit(20)
+    .tableType(tempo.SearchTableType.Traces);
+
+/** Tempo's service graph, which it reads from its metrics in Prometheus. */
+export const serviceGraphQuery = (): tempo.DataqueryBuilder =>
+  new tempo.DataqueryBuilder().datasource(DATASOURCE.tempo).queryType('serviceMap');
+
+/** The refId of a panel's n-th target (0 → A), for targets made in a loop. */
+export const refIdAt = (index: number): string => String.fromCharCode('A'.charCodeAt(0) + index);
+
+// ---- the look of each panel type ---------------------------------------------
+// Only options nested under the panel are set here, so that a panel reads
+// title, description, unit, datasource, size, targets, in that order.
+
+/** Thin lines over a light fill, no points, every series in the tooltip. */
+export const defaultTimeseries = (): timeseries.PanelBuilder =>
+  new timeseries.PanelBuilder()
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(common.VisibilityMode.Never)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
+
+/** Series stacked on each other, for parts of a whole (by route, by outcome). */
+export const stackedTimeseries = (): timeseries.PanelBuilder =>
+  defaultTimeseries()
+    .fillOpacity(40)
+    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+
+/** The last value in its threshold colour, without a sparkline. */
+export const defaultStat = (): stat.PanelBuilder =>
+  new stat.PanelBuilder()
+    .graphMode(common.BigValueGraphMode.None)
+    .colorMode(common.BigValueColorMode.Value)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+
+export type Step = readonly [color: string, from: number | null];
+
+/** Absolute thresholds: each colour applies from its value up (the first from -∞, null). */
+export const steps = (...colors: Step[]): dashboard.ThresholdsConfigBuilder =>
+  new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps(colors.map(([color, value]) => ({ color, value })));
+
+/** A value with no good or bad level, in the text colour. */
+export const neutral = (): dashboard.ThresholdsConfigBuilder => steps(['text', null]);
+
+/** Thresholds drawn on a time series as dashed lines, e.g. an SLO objective. */
+export const dashedLines = (): common.GraphThresholdsStyleConfigBuilder =>
+  new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed);
+
+// ---- variables ----------------------------------------------------------------
 
 /** The dashboard variables, all filled from the target labels of menagerie_build_info. */
 export const VARIABLE = {
@@ -48,7 +146,7 @@ interface VariableSpec {
   readonly series: string;
 }
 
-export const VARIABLES: readonly VariableSpec[] = [
+const VARIABLES: readonly VariableSpec[] = [
   {
     name: VARIABLE.namespace,
     label: 'Namespace',
@@ -87,220 +185,27 @@ const variableBuilders = (): dashboard.QueryVariableBuilder[] =>
       .current({ text: 'All', value: '$__all' }),
   );
 
-// ---- queries ---------------------------------------------------------------
+// ---- rows and dashboards ---------------------------------------------------------
 
-export interface Target extends cog.Builder<cog.Dataquery> {
-  refId(refId: string): this;
-}
-interface Query {
-  readonly datasource: DatasourceRef;
-  readonly target: Target;
-}
-
-export interface PromOptions {
-  readonly instant?: boolean;
-  readonly exemplar?: boolean;
-  readonly table?: boolean;
-}
-
-export function prom(expr: string, legend = '__auto', options: PromOptions = {}): Query {
-  const target = new prometheus.DataqueryBuilder()
-    .datasource(DATASOURCE.prometheus)
-    .editorMode(prometheus.QueryEditorMode.Code)
-    .expr(expr)
-    .legendFormat(legend);
-  if (options.instant) target.instant();
-  else target.range();
-  if (options.exemplar) target.exemplar(true);
-  if (options.table) target.format(prometheus.PromQueryFormat.Table);
-  return { datasource: DATASOURCE.prometheus, target };
-}
-
-export function logql(expr: string, legend = '', options: { instant?: boolean } = {}): Query {
-  const target = new loki.DataqueryBuilder()
-    .datasource(DATASOURCE.loki)
-    .editorMode(loki.QueryEditorMode.Code)
-    .expr(expr)
-    .queryType(options.instant ? 'instant' : 'range');
-  if (legend) target.legendFormat(legend);
-  return { datasource: DATASOURCE.loki, target };
-}
-
-export function traceql(query: string, limit = 20): Query {
-  const target = new tempo.DataqueryBuilder()
-    .datasource(DATASOURCE.tempo)
-    .queryType('traceql')
-    .query(query)
-    .limit(limit)
-    .tableType(tempo.SearchTableType.Traces);
-  return { datasource: DATASOURCE.tempo, target };
-}
-
-export function serviceGraph(): Query {
-  const target = new tempo.DataqueryBuilder().datasource(DATASOURCE.tempo).queryType('serviceMap');
-  return { datasource: DATASOURCE.tempo, target };
-}
-
-// ---- panels ----------------------------------------------------------------
-
-interface PanelBuilderLike extends cog.Builder<dashboard.Panel> {
-  title(title: string): this;
-  description(description: string): this;
-  unit(unit: string): this;
-  datasource(datasource: { type: string; uid: string }): this;
-  withTarget(target: cog.Builder<cog.Dataquery>): this;
-  span(w: number): this;
-  height(h: number): this;
-}
-
-export interface PanelSpec {
-  readonly title: string;
-  readonly description: string;
-  /** A Grafana unit id; `none` only where a panel shows no numbers. */
-  readonly unit: string;
-  readonly queries: readonly Query[];
-  readonly span?: number;
-  readonly height?: number;
-}
-
-const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-function dress<B extends PanelBuilderLike>(builder: B, spec: PanelSpec): B {
-  const datasources = new Set(spec.queries.map((q) => q.datasource));
-  if (datasources.size !== 1) throw new Error(`panel "${spec.title}" must query exactly one datasource`);
-  builder
-    .title(spec.title)
-    .description(spec.description)
-    .unit(spec.unit)
-    .datasource([...datasources][0] as DatasourceRef)
-    .span(spec.span ?? 12)
-    .height(spec.height ?? 8);
-  spec.queries.forEach((q, i) => {
-    builder.withTarget(q.target.refId(REF_IDS[i] as string));
-  });
-  return builder;
-}
-
-export type Steps = readonly (readonly [color: string, from: number | null])[];
-
-const thresholdsOf = (steps: Steps): dashboard.ThresholdsConfigBuilder =>
-  new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
-    .steps(steps.map(([color, value]) => ({ color, value })));
-
-export interface TimeseriesSpec extends PanelSpec {
-  readonly stacked?: boolean;
-  readonly min?: number;
-  readonly max?: number;
-  /** Drawn as dashed lines, e.g. an SLO threshold. */
-  readonly thresholds?: Steps;
-}
-
-export function timeseriesPanel(spec: TimeseriesSpec): timeseries.PanelBuilder {
-  const panel = dress(new timeseries.PanelBuilder(), spec)
-    .lineWidth(1)
-    .fillOpacity(spec.stacked ? 40 : 10)
-    .showPoints(common.VisibilityMode.Never)
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
-    )
-    .tooltip(
-      new common.VizTooltipOptionsBuilder()
-        .mode(common.TooltipDisplayMode.Multi)
-        .sort(common.SortOrder.Descending),
-    );
-  if (spec.stacked) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-  if (spec.min !== undefined) panel.min(spec.min);
-  if (spec.max !== undefined) panel.max(spec.max);
-  if (spec.thresholds) {
-    panel
-      .thresholds(thresholdsOf(spec.thresholds))
-      .thresholdsStyle(
-        new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),
-      );
-  }
-  return panel;
-}
-
-export interface StatSpec extends PanelSpec {
-  readonly thresholds?: Steps;
-  readonly decimals?: number;
-}
-
-export function statPanel(spec: StatSpec): stat.PanelBuilder {
-  const panel = dress(new stat.PanelBuilder(), { span: 4, height: 5, ...spec })
-    .graphMode(common.BigValueGraphMode.None)
-    .colorMode(common.BigValueColorMode.Value)
-    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  panel.thresholds(thresholdsOf(spec.thresholds ?? [['text', null]]));
-  if (spec.decimals !== undefined) panel.decimals(spec.decimals);
-  return panel;
-}
-
-export interface TableSpec extends PanelSpec {
-  readonly transformations?: readonly dashboard.DataTransformerConfig[];
-  /** Field name → a data link that opens the field's value as a Tempo trace. */
-  readonly traceLinkField?: string;
-}
-
-export function tablePanel(spec: TableSpec): table.PanelBuilder {
-  const panel = dress(new table.PanelBuilder(), spec);
-  for (const t of spec.transformations ?? []) panel.withTransformation(t);
-  if (spec.traceLinkField) {
-    panel.overrideByName(spec.traceLinkField, [
-      {
-        id: 'links',
-        value: [
-          {
-            title: 'Open trace in Tempo',
-            url: '',
-            internal: {
-              datasourceUid: DATASOURCE.tempo.uid,
-              datasourceName: 'Tempo',
-              // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's data-link macro for the clicked value
-              query: { queryType: 'traceql', query: '${__value.raw}' },
-            },
-          },
-        ],
-      },
-    ]);
-  }
-  return panel;
-}
-
-export function logsPanel(spec: PanelSpec): logs.PanelBuilder {
-  return dress(new logs.PanelBuilder(), spec)
-    .showTime(true)
-    .wrapLogMessage(true)
-    .enableLogDetails(true)
-    .sortOrder(common.LogsSortOrder.Descending)
-    .dedupStrategy(common.LogsDedupStrategy.None);
-}
-
-export function nodeGraphPanel(spec: PanelSpec): nodegraph.PanelBuilder {
-  return dress(new nodegraph.PanelBuilder(), spec);
-}
-
-// ---- dashboards ------------------------------------------------------------
-
-export interface RowSpec {
+export interface Row {
   readonly title: string;
   readonly panels: readonly cog.Builder<dashboard.Panel>[];
 }
+
+/** A titled row of panels, laid out left to right and wrapped at the grid's 24 columns. */
+export const row = (title: string, ...panels: cog.Builder<dashboard.Panel>[]): Row => ({ title, panels });
 
 export interface DashboardSpec {
   readonly uid: string;
   readonly title: string;
   readonly description: string;
-  readonly rows: readonly RowSpec[];
+  readonly rows: readonly Row[];
   readonly annotations?: readonly dashboard.AnnotationQueryBuilder[];
 }
 
-export const DASHBOARD_TAG = 'menagerie';
+const DASHBOARD_TAG = 'menagerie';
 
+/** A Menagerie dashboard: read-only, the shared variables, links to the others, numbered panels. */
 export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)
@@ -331,10 +236,10 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
       .type('dashboard'),
   );
   for (const annotation of spec.annotations ?? []) builder.annotation(annotation);
-  for (const row of spec.rows) {
+  for (const { title, panels } of spec.rows) {
     // Rows stay expanded, so their panels sit beside them at the top level.
-    builder.withRow(new dashboard.RowBuilder(row.title).collapsed(false));
-    for (const panel of row.panels) builder.withPanel(panel);
+    builder.withRow(new dashboard.RowBuilder(title).collapsed(false));
+    for (const panel of panels) builder.withPanel(panel);
   }
   const built = builder.build();
   (built.panels ?? []).forEach((panel, index) => {

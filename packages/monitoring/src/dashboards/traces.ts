@@ -1,16 +1,19 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as nodegraph from '@grafana/grafana-foundation-sdk/nodegraph';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLIENT, DASHBOARD_UID, LATENCY_SLO, SPAN_ATTRIBUTE } from '@menagerie/contract';
 import { variable } from '../queries/scope.ts';
 import * as q from '../queries/traces.ts';
 import {
   buildDashboard,
-  nodeGraphPanel,
-  prom,
+  DATASOURCE,
+  defaultTimeseries,
+  promQuery,
   RATE_INTERVAL,
-  serviceGraph,
-  tablePanel,
-  timeseriesPanel,
-  traceql,
+  row,
+  serviceGraphQuery,
+  traceqlSearch,
   VARIABLE,
 } from './kit.ts';
 
@@ -28,75 +31,116 @@ export const tracesDashboard = (): dashboard.Dashboard =>
     description:
       'Slowest and failing traces from Tempo, the service graph, and request rate, errors and duration computed from spans.',
     rows: [
-      {
-        title: 'Traces',
-        panels: [
-          tablePanel({
-            title: `Traces with a server span over ${LATENCY_SLO.thresholdSeconds}s`,
-            description: `Traces whose server span took longer than the latency SLO threshold: the requests that spend the latency error budget. Sort by duration; each opens in Tempo.`,
-            unit: 'ms',
-            queries: [
-              traceql(`{ ${serviceName} && kind = server && duration > ${LATENCY_SLO.thresholdSeconds}s }`),
-            ],
-          }),
-          tablePanel({
-            title: 'Failing traces',
-            description: `Traces with a span in error status, with the animal species (${SPAN_ATTRIBUTE.species}) and injected fault kind (${SPAN_ATTRIBUTE.faultKind}) when set.`,
-            unit: 'ms',
-            queries: [
-              traceql(
-                `{ ${serviceName} && status = error } | select(span.${SPAN_ATTRIBUTE.species}, span.${SPAN_ATTRIBUTE.faultKind})`,
-              ),
-            ],
-          }),
-          tablePanel({
-            title: 'Failing client requests by scenario',
-            description: `Client spans in error status with their scenario (${SPAN_ATTRIBUTE.scenario}); the client's spans are the parents of the server's.`,
-            unit: 'ms',
-            span: 24,
-            queries: [
-              traceql(
-                `{ resource.service.name = "${CLIENT.name}" && status = error } | select(span.${SPAN_ATTRIBUTE.scenario})`,
-              ),
-            ],
-          }),
-          nodeGraphPanel({
-            title: 'Service graph',
-            description:
-              "Who calls whom, with request rate and error share on each edge, from Tempo's service-graph metrics.",
-            unit: 'reqps',
-            span: 24,
-            height: 10,
-            queries: [serviceGraph()],
-          }),
-        ],
-      },
-      {
-        title: 'Span metrics (RED from traces)',
-        panels: [
-          timeseriesPanel({
-            title: 'Server spans per second',
-            description: 'Server spans per second by service and span name (route), from span metrics.',
-            unit: 'reqps',
-            span: 8,
-            queries: [prom(q.spanRate(RATE_INTERVAL), '{{service}} {{span_name}}')],
-          }),
-          timeseriesPanel({
-            title: 'Server span error ratio',
-            description: 'Share of server spans with error status, by service and span name.',
-            unit: 'percentunit',
-            span: 8,
-            queries: [prom(q.spanErrorRatio(RATE_INTERVAL), '{{service}} {{span_name}}')],
-          }),
-          timeseriesPanel({
-            title: 'Server span p99 duration',
-            description:
-              'The 99th percentile of server span duration by service and span name, from span metrics.',
-            unit: 's',
-            span: 8,
-            queries: [prom(q.spanLatencyQuantile(0.99, RATE_INTERVAL), '{{service}} {{span_name}}')],
-          }),
-        ],
-      },
+      row(
+        'Traces',
+        slowTracesTable(),
+        failingTracesTable(),
+        failingClientRequestsTable(),
+        serviceGraphPanel(),
+      ),
+      row('Span metrics (RED from traces)', spanRatePanel(), spanErrorRatioPanel(), spanP99Panel()),
     ],
   });
+
+// ---- Traces -------------------------------------------------------------------
+
+function slowTracesTable(): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(`Traces with a server span over ${LATENCY_SLO.thresholdSeconds}s`)
+    .description(
+      `Traces whose server span took longer than the latency SLO threshold: the requests that spend the latency error budget. Sort by duration; each opens in Tempo.`,
+    )
+    .unit('ms')
+    .datasource(DATASOURCE.tempo)
+    .span(12)
+    .height(8)
+    .withTarget(
+      traceqlSearch(
+        `{ ${serviceName} && kind = server && duration > ${LATENCY_SLO.thresholdSeconds}s }`,
+      ).refId('A'),
+    );
+}
+
+function failingTracesTable(): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title('Failing traces')
+    .description(
+      `Traces with a span in error status, with the animal species (${SPAN_ATTRIBUTE.species}) and injected fault kind (${SPAN_ATTRIBUTE.faultKind}) when set.`,
+    )
+    .unit('ms')
+    .datasource(DATASOURCE.tempo)
+    .span(12)
+    .height(8)
+    .withTarget(
+      traceqlSearch(
+        `{ ${serviceName} && status = error } | select(span.${SPAN_ATTRIBUTE.species}, span.${SPAN_ATTRIBUTE.faultKind})`,
+      ).refId('A'),
+    );
+}
+
+function failingClientRequestsTable(): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title('Failing client requests by scenario')
+    .description(
+      `Client spans in error status with their scenario (${SPAN_ATTRIBUTE.scenario}); the client's spans are the parents of the server's.`,
+    )
+    .unit('ms')
+    .datasource(DATASOURCE.tempo)
+    .span(24)
+    .height(8)
+    .withTarget(
+      traceqlSearch(
+        `{ resource.service.name = "${CLIENT.name}" && status = error } | select(span.${SPAN_ATTRIBUTE.scenario})`,
+      ).refId('A'),
+    );
+}
+
+function serviceGraphPanel(): nodegraph.PanelBuilder {
+  return new nodegraph.PanelBuilder()
+    .title('Service graph')
+    .description(
+      "Who calls whom, with request rate and error share on each edge, from Tempo's service-graph metrics.",
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.tempo)
+    .span(24)
+    .height(10)
+    .withTarget(serviceGraphQuery().refId('A'));
+}
+
+// ---- Span metrics -------------------------------------------------------------
+
+function spanRatePanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Server spans per second')
+    .description('Server spans per second by service and span name (route), from span metrics.')
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(8)
+    .height(8)
+    .withTarget(promQuery(q.spanRate(RATE_INTERVAL), '{{service}} {{span_name}}').refId('A'));
+}
+
+function spanErrorRatioPanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Server span error ratio')
+    .description('Share of server spans with error status, by service and span name.')
+    .unit('percentunit')
+    .datasource(DATASOURCE.prometheus)
+    .span(8)
+    .height(8)
+    .withTarget(promQuery(q.spanErrorRatio(RATE_INTERVAL), '{{service}} {{span_name}}').refId('A'));
+}
+
+function spanP99Panel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Server span p99 duration')
+    .description('The 99th percentile of server span duration by service and span name, from span metrics.')
+    .unit('s')
+    .datasource(DATASOURCE.prometheus)
+    .span(8)
+    .height(8)
+    .withTarget(
+      promQuery(q.spanLatencyQuantile(0.99, RATE_INTERVAL), '{{service}} {{span_name}}').refId('A'),
+    );
+}
