@@ -12,6 +12,17 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 
+{{/*
+Labels of the objects a Prometheus selects (ServiceMonitor, Probe,
+PrometheusRule): global.monitoringLabels, so an existing
+kube-prometheus-stack, which selects release=<its release name>, finds them.
+*/}}
+{{- define "menagerie-app.monitoringLabels" -}}
+{{- with (.Values.global).monitoringLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
 {{/* Labels of the helm test pods: distinct from the Service's selector so they never receive traffic. */}}
 {{- define "menagerie-app.testSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "menagerie-app.name" . }}-test

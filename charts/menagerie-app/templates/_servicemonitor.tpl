@@ -9,6 +9,7 @@ metadata:
   namespace: {{ .Release.Namespace }}
   labels:
     {{- include "menagerie-app.labels" . | nindent 4 }}
+    {{- include "menagerie-app.monitoringLabels" . | indent 4 }}
 spec:
   selector:
     matchLabels:

@@ -24,9 +24,12 @@ import {
 } from '@menagerie/contract';
 import {
   APP_LIBRARY_CHART_DIR,
+  CLIENT_CHART_DIR,
   isLocalDependency,
   makeTempDir,
   readChart,
+  SERVER_CHART_DIR,
+  standaloneChart,
   UMBRELLA_DIR,
   umbrellaCopy,
 } from '@menagerie/tools/charts/charts';
@@ -675,4 +678,68 @@ describe('chart metadata', () => {
       expect(chartYaml.home).to.equal(REPOSITORY_URL);
     });
   }
+});
+
+/**
+ * What an existing kube-prometheus-stack selects with its default values, as
+ * its 88.5.3 chart renders them (templates/prometheus/prometheus.yaml and the
+ * grafana sidecar values; docs/bring-your-own.md records the check): the
+ * ServiceMonitors, Probes and PrometheusRules labelled release=<its release>,
+ * in every namespace, and the ConfigMaps labelled grafana_dashboard=1.
+ */
+const EXISTING_KPS = {
+  release: 'kube-prometheus-stack',
+  selects: (release: string) => ({ release }),
+  dashboardLabel: { grafana_dashboard: '1' },
+};
+
+describe('umbrella chart: into a cluster that runs its own kube-prometheus-stack', () => {
+  it('labels every ServiceMonitor, Probe and PrometheusRule with global.monitoringLabels, so its default selectors pick them up', async () => {
+    const objects = await render(umbrellaCopy(), {
+      release: RELEASE,
+      namespace: NAMESPACE,
+      set: { 'global.monitoringLabels.release': EXISTING_KPS.release },
+    });
+    const selected = ['ServiceMonitor', 'Probe', 'PrometheusRule'].flatMap((kind) => ofKind(objects, kind));
+    expect(selected.map((object) => object.kind)).to.include.members([
+      'ServiceMonitor',
+      'Probe',
+      'PrometheusRule',
+    ]);
+    for (const object of selected) {
+      expect(object.metadata.labels, `${object.kind} ${object.metadata.name}`).to.include(
+        EXISTING_KPS.selects(EXISTING_KPS.release),
+      );
+    }
+    for (const dashboard of ofKind(objects, 'ConfigMap').filter((cm) =>
+      cm.metadata.name.startsWith('menagerie-dashboard-'),
+    )) {
+      expect(dashboard.metadata.labels, dashboard.metadata.name).to.include(EXISTING_KPS.dashboardLabel);
+    }
+  });
+
+  it('labels the app charts’ ServiceMonitor and Probe the same when they are installed on their own', async () => {
+    const label = { 'global.monitoringLabels.release': EXISTING_KPS.release };
+    const charts = [
+      { chart: SERVER_CHART_DIR, set: { ...label, 'blackboxProbe.enabled': 'true' } },
+      { chart: CLIENT_CHART_DIR, set: label },
+    ];
+    for (const { chart, set } of charts) {
+      const objects = await render(standaloneChart(chart), { set });
+      const selected = ['ServiceMonitor', 'Probe'].flatMap((kind) => ofKind(objects, kind));
+      expect(selected, chart).to.not.be.empty;
+      for (const object of selected) {
+        expect(object.metadata.labels, `${object.kind} ${object.metadata.name}`).to.include(
+          EXISTING_KPS.selects(EXISTING_KPS.release),
+        );
+      }
+    }
+  });
+
+  it('adds no label when global.monitoringLabels is empty, as in its own stack', async () => {
+    const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE });
+    for (const object of ofKind(objects, 'ServiceMonitor')) {
+      expect(object.metadata.labels).to.not.have.property('release');
+    }
+  });
 });
