@@ -4,6 +4,9 @@
 #   Node  -> .node-version        pnpm -> package.json "packageManager"
 #   helm  -> .helm-version, extracted from HELM_LAYER_VERSION below (the npm
 #            package that ships that official binary)
+#   kubeconform, kube-score, helm-docs, actionlint -> .go-tools (go install)
+#   Kubernetes JSON schemas -> tools/kubernetes-schemas.txt, for the Kubernetes
+#            version of deploy/kind/cluster.yaml
 
 MENAGERIE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_DIR="$MENAGERIE_ROOT/.tools"
@@ -82,6 +85,82 @@ ensure_schemathesis() {
     die "installing schemathesis failed"
   echo "$want" >"$dir/.requirements-sha256"
   "$dir/bin/schemathesis" --version >/dev/null || die "the installed schemathesis does not run"
+}
+
+# Go for `go install`: the one on PATH, else the official install at
+# /usr/local/go, else Debian's golang-go. A tool whose go.mod asks for a newer
+# Go makes `go` fetch that toolchain from the module proxy (GOTOOLCHAIN=auto).
+ensure_go() {
+  if command -v go >/dev/null; then return; fi
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH="$PATH:/usr/local/go/bin"
+    return
+  fi
+  ensure_debian_packages go=golang-go
+}
+
+# The Go programs of .go-tools, each built by `go install` into .tools/go-bin
+# and rebuilt when its line changes. Stripped, without local paths.
+GO_TOOLS_FILE="$MENAGERIE_ROOT/.go-tools"
+GO_BIN="$TOOLS_DIR/go-bin"
+ensure_go_tools() {
+  local name spec
+  # go stays on PATH: `go version -m` tells the version a binary was built from.
+  ensure_go
+  mkdir -p "$GO_BIN"
+  export PATH="$GO_BIN:$PATH"
+  while read -r name spec; do
+    case "$name" in '' | '#'*) continue ;; esac
+    if [ -x "$GO_BIN/$name" ] && [ "$(cat "$GO_BIN/.$name.installed" 2>/dev/null)" = "$spec" ]; then continue; fi
+    log "installing $spec into .tools/go-bin ($(go version | cut -d' ' -f3))"
+    GOBIN="$GO_BIN" GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath" go install -ldflags='-s -w' "$spec" >&2 ||
+      die "go install $spec failed"
+    echo "$spec" >"$GO_BIN/.$name.installed"
+  done <"$GO_TOOLS_FILE"
+}
+
+# "name version, ..." of the installed Go tools, from their build information.
+go_tool_versions() {
+  local name spec
+  while read -r name spec; do
+    case "$name" in '' | '#'*) continue ;; esac
+    printf '%s %s\n' "$name" "$(go version -m "$GO_BIN/$name" | awk '$1 == "mod" { print $3 }')"
+  done <"$GO_TOOLS_FILE" | paste -sd, | sed 's/,/, /g'
+}
+
+# The Kubernetes version the kind cluster runs (its node image tag).
+pinned_kubernetes_version() {
+  sed -n 's|.*kindest/node:v\([0-9][0-9.]*\)@.*|\1|p' "$MENAGERIE_ROOT/deploy/kind/cluster.yaml"
+}
+
+# The Kubernetes JSON schemas for that version, from the wheel pinned by hash
+# in tools/kubernetes-schemas.txt, into .tools/kubernetes-schemas/v<version>-local-strict.
+# packages/tools (kubernetes-schemas.ts) makes kubeconform's standalone files from them.
+KUBERNETES_SCHEMAS_REQUIREMENTS="$MENAGERIE_ROOT/tools/kubernetes-schemas.txt"
+ensure_kubernetes_schemas() {
+  local version root want wheel tmp
+  version=$(pinned_kubernetes_version)
+  [ -n "$version" ] || die "no kindest/node:vX.Y.Z@sha256 image in deploy/kind/cluster.yaml"
+  root="$TOOLS_DIR/kubernetes-schemas"
+  want="$(sha256sum "$KUBERNETES_SCHEMAS_REQUIREMENTS" | cut -d' ' -f1) v$version"
+  if [ -f "$root/v$version-local-strict/_definitions.json" ] && [ "$(cat "$root/.installed" 2>/dev/null)" = "$want" ]; then return; fi
+  # Debian's python3 has no pip of its own: the schemathesis virtualenv's serves then.
+  local pip=(python3 -m pip)
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    ensure_schemathesis
+    pip=("$TOOLS_DIR/schemathesis/bin/pip")
+  fi
+  ensure_debian_packages unzip=unzip
+  log "installing the Kubernetes $version JSON schemas into .tools/kubernetes-schemas"
+  tmp=$(mktemp -d)
+  "${pip[@]}" download --quiet --disable-pip-version-check --no-deps --require-hashes \
+    -r "$KUBERNETES_SCHEMAS_REQUIREMENTS" -d "$tmp" >&2 || die "downloading the Kubernetes schemas failed"
+  wheel=$(ls "$tmp"/*.whl)
+  rm -rf "$root" && mkdir -p "$root"
+  unzip -q -j "$wheel" "kubernetes_validate/kubernetes-json-schema/v$version-local-strict/*" \
+    -d "$root/v$version-local-strict" || die "$(basename "$wheel") has no schemas for Kubernetes $version"
+  rm -rf "$tmp"
+  echo "$want" >"$root/.installed"
 }
 
 # ensure_debian_packages COMMAND=PACKAGE ...: installs the Debian package for each missing command.

@@ -125,7 +125,7 @@ describe('workflow rules', () => {
         'helm template',
         '--include-crds',
         'helmfile --environment ci template',
-        'kubeconform -strict',
+        'packages/tools/dist/cli/kubeconform.js --crd-schemas',
         'pluto detect-files',
         'packages/tools/dist/cli/chart-version-bump.js',
       ]) {

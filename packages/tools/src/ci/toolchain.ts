@@ -1,7 +1,7 @@
 /**
  * The repository's single sources for tool versions, the files the scripts
- * read them from: .node-version, .helm-version, and "packageManager" and
- * "engines" in package.json.
+ * read them from: .node-version, .helm-version, "packageManager" and
+ * "engines" in package.json, and .go-tools.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,4 +28,24 @@ export function pinnedVersions(root: string = REPOSITORY_ROOT): PinnedVersions {
     throw new Error('cannot read the pinned pnpm, the Node minimum or .helm-version from the repository');
   }
   return { node, nodeMinimum, pnpm, helm };
+}
+
+/** A Go program of .go-tools: the package `go install` builds, at a version. */
+export interface GoTool {
+  readonly name: string;
+  readonly pkg: string;
+  readonly version: string;
+}
+
+/** .go-tools, by binary name. */
+export function pinnedGoTools(root: string = REPOSITORY_ROOT): Readonly<Record<string, GoTool>> {
+  const tools: Record<string, GoTool> = {};
+  for (const line of readFileSync(join(root, '.go-tools'), 'utf8').split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const match = /^(\S+)\s+(\S+)@(v\d+\.\d+\.\d+)$/.exec(line.trim());
+    if (!match) throw new Error(`.go-tools: "${line}" is not "NAME PACKAGE@vX.Y.Z"`);
+    const [, name, pkg, version] = match as unknown as [string, string, string, string];
+    tools[name] = { name, pkg, version };
+  }
+  return tools;
 }
