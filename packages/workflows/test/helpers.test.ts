@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubeconformFiles } from '@menagerie/tools/charts/kubeconform';
-import { checkVersionBump } from '@menagerie/tools/ci/chart-version-bump';
 import { crdSchemas, writeSchemas } from '@menagerie/tools/ci/crd-schemas';
 import { chartRepositories } from '@menagerie/tools/ci/helm-repos';
 import { expect } from 'chai';
@@ -31,65 +30,6 @@ dependencies:
 
   it('lists nothing for a chart without dependencies', () => {
     expect(chartRepositories('apiVersion: v2\nname: a\nversion: 1.0.0\n')).to.deep.equal([]);
-  });
-});
-
-describe('chart-version-bump', () => {
-  let repo: string;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-  const chart = (name: string, version: string, extra = '') => {
-    mkdirSync(join(repo, 'charts', name, 'templates'), { recursive: true });
-    writeFileSync(
-      join(repo, 'charts', name, 'Chart.yaml'),
-      `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
-    );
-    writeFileSync(join(repo, 'charts', name, 'templates', 'cm.yaml'), `# ${extra}\n`);
-  };
-
-  beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), 'menagerie-bump-'));
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'test@example.invalid');
-    git('config', 'user.name', 'test');
-    chart('app', '1.2.3');
-    chart('other', '0.1.0');
-    git('add', '.');
-    git('commit', '-qm', 'base');
-    git('checkout', '-qb', 'change');
-  });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
-
-  const commit = () => {
-    git('add', '.');
-    git('commit', '-qm', 'change');
-  };
-
-  it('fails a changed chart whose version did not go up', () => {
-    chart('app', '1.2.3', 'changed template');
-    commit();
-    expect(checkVersionBump(repo, 'main', 'charts/app')).to.deep.equal({
-      chart: 'charts/app',
-      ok: false,
-      message: '1 file changed but version 1.2.3 is not above 1.2.3',
-    });
-  });
-
-  it('passes a changed chart with a higher version, and an unchanged one', () => {
-    chart('app', '1.3.0', 'changed template');
-    commit();
-    expect(checkVersionBump(repo, 'main', 'charts/app/')).to.include({ ok: true, message: '1.2.3 -> 1.3.0' });
-    expect(checkVersionBump(repo, 'main', 'charts/other')).to.include({ ok: true, message: 'unchanged' });
-  });
-
-  it('fails a version that went down, and passes a new chart', () => {
-    chart('app', '1.0.0', 'downgraded');
-    chart('fresh', '0.0.1');
-    commit();
-    expect(checkVersionBump(repo, 'main', 'charts/app').ok).to.equal(false);
-    expect(checkVersionBump(repo, 'main', 'charts/fresh')).to.include({
-      ok: true,
-      message: 'new chart at 0.0.1',
-    });
   });
 });
 

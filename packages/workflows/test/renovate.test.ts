@@ -69,7 +69,7 @@ describe('renovate.json', () => {
       (m) => `${m.groups?.depName}@${m.groups?.currentValue}`,
     );
     expect(found).to.deep.equal(
-      Object.values(pinnedGoTools()).map((tool) => `${tool.pkg.replace(/\/cmd\/.*$/, '')}@${tool.version}`),
+      Object.values(pinnedGoTools()).map((tool) => `${tool.module}@${tool.version}`),
     );
   });
 });

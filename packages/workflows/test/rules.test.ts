@@ -127,7 +127,7 @@ describe('workflow rules', () => {
         'helmfile --environment ci template',
         'packages/tools/dist/cli/kubeconform.js --crd-schemas',
         'pluto detect-files',
-        'packages/tools/dist/cli/chart-version-bump.js',
+        'packages/tools/dist/cli/ct-lint.js --base',
       ]) {
         expect(all).to.include(command);
       }

@@ -159,8 +159,7 @@ export function goToolProblems(workflows: readonly Workflow[], tools: readonly G
       .map((step) => String(step.run ?? ''))
       .join('\n');
     for (const tool of tools) {
-      const module = tool.pkg.replace(/\/cmd\/.*$/, '');
-      if (scripts.includes(`${module}/`) || scripts.includes(`${module}@`)) {
+      if (scripts.includes(`${tool.module}/`) || scripts.includes(`${tool.module}@`)) {
         problems.push(
           `${workflow.file}: installs ${tool.name} itself; .go-tools pins it for ensure_go_tools`,
         );

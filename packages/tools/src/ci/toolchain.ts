@@ -30,11 +30,13 @@ export function pinnedVersions(root: string = REPOSITORY_ROOT): PinnedVersions {
   return { node, nodeMinimum, pnpm, helm };
 }
 
-/** A Go program of .go-tools: the package `go install` builds, at a version. */
+/** A Go program of .go-tools: a command's package in a module, at a version. */
 export interface GoTool {
   readonly name: string;
-  readonly pkg: string;
+  readonly module: string;
   readonly version: string;
+  /** The full package path `go install` builds. */
+  readonly pkg: string;
 }
 
 /** .go-tools, by binary name. */
@@ -42,10 +44,10 @@ export function pinnedGoTools(root: string = REPOSITORY_ROOT): Readonly<Record<s
   const tools: Record<string, GoTool> = {};
   for (const line of readFileSync(join(root, '.go-tools'), 'utf8').split('\n')) {
     if (line.trim() === '' || line.startsWith('#')) continue;
-    const match = /^(\S+)\s+(\S+)@(v\d+\.\d+\.\d+)$/.exec(line.trim());
-    if (!match) throw new Error(`.go-tools: "${line}" is not "NAME PACKAGE@vX.Y.Z"`);
-    const [, name, pkg, version] = match as unknown as [string, string, string, string];
-    tools[name] = { name, pkg, version };
+    const match = /^(\S+)\s+(\S+)@(v\d+\.\d+\.\d+)\s+(\S+)$/.exec(line.trim());
+    if (!match) throw new Error(`.go-tools: "${line}" is not "NAME MODULE@vX.Y.Z PACKAGE"`);
+    const [, name, module, version, pkg] = match as unknown as [string, string, string, string, string];
+    tools[name] = { name, module, version, pkg: `${module}/${pkg}` };
   }
   return tools;
 }
