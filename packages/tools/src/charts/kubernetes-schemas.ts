@@ -101,10 +101,17 @@ export function kubernetesSchemaDir(version = pinnedKubernetesVersion()): string
       `no Kubernetes ${version} schemas in ${source}: run the tests through scripts/test.sh, which installs them`,
     );
   }
-  // Written aside and renamed, so a run that stops half-way leaves nothing half-made.
+  // Written aside and renamed, so a run that stops half-way leaves nothing
+  // half-made; when test processes race, the first rename wins and the others
+  // drop their copy.
   const partial = `${target}.partial-${process.pid}`;
   standaloneSchemas(source, partial);
-  rmSync(target, { recursive: true, force: true });
-  renameSync(partial, target);
+  try {
+    renameSync(partial, target);
+  } catch (error) {
+    if (!existsSync(target)) throw error;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
   return target;
 }
