@@ -146,9 +146,10 @@ go_tool_versions() {
 
 # chart-testing's ct (from .go-tools) runs yamllint and yamale, pinned in
 # tools/chart-testing.txt and installed into a virtualenv of which only those
-# two commands go on PATH, and reads its Chart.yaml schema and yamllint
-# configuration from CT_CONFIG_DIR: a copy of the etc/ folder of the very
-# module version `go install` built ct from.
+# two commands go on PATH. Its Chart.yaml schema and yamllint configuration,
+# which `go install` leaves in the module, are copied from the very module
+# version ct was built from into .tools/chart-testing/etc: the tests pass them
+# to ct, and CT_CONFIG_DIR points there for ct run by hand.
 CHART_TESTING_REQUIREMENTS="$MENAGERIE_ROOT/tools/chart-testing.txt"
 ensure_chart_testing() {
   local dir="$TOOLS_DIR/chart-testing" module source

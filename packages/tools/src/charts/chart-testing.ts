@@ -19,6 +19,8 @@ import { isLocalDependency, makeTempDir, readChart } from './charts.ts';
 import { runTool, type ToolResult } from './tool.ts';
 
 export const CT_CONFIG = path.join(REPOSITORY_ROOT, 'tools/ct.yaml');
+/** ct's Chart.yaml schema and yamllint configuration (ensure_chart_testing copies them there). */
+const CT_ETC = path.join(REPOSITORY_ROOT, '.tools/chart-testing/etc');
 const BASE_REMOTE = 'base';
 const BASE_BRANCH = 'main';
 
@@ -95,7 +97,14 @@ export function ctWorkspace(repository: string, base: string): string {
 /** `ct lint` with tools/ct.yaml in a scratch repository made from `repository` at `base`. */
 export async function ctLint(options: CtLintOptions): Promise<ToolResult> {
   const workspace = ctWorkspace(options.repository ?? REPOSITORY_ROOT, options.base);
+  if (!existsSync(path.join(CT_ETC, 'chart_schema.yaml'))) {
+    throw new Error(
+      `no ${CT_ETC}/chart_schema.yaml: run the tests through scripts/test.sh, which installs ct`,
+    );
+  }
   const args = ['lint', '--config', CT_CONFIG];
+  args.push('--chart-yaml-schema', path.join(CT_ETC, 'chart_schema.yaml'));
+  args.push('--lint-conf', path.join(CT_ETC, 'lintconf.yaml'));
   if (options.all) args.push('--all', '--check-version-increment=false');
   return runTool('ct', args, workspace);
 }
