@@ -4,14 +4,16 @@
 # (kube-prometheus-stack, kube-state-metrics, prometheus-node-exporter,
 # prometheus-windows-exporter, grafana, loki, rollout-operator, tempo,
 # promtail, alloy, prometheus-blackbox-exporter, prometheus-operator-crds),
-# with each helmfile environment's values, and checks names, URLs, schemas and
-# requests. It never downloads or builds a chart: unpack them yourself, outside
-# the repository (docs/deploy.md says how).
+# with each helmfile environment's values, and checks names, URLs, kubeconform
+# and requests. It never downloads or builds a chart: unpack them yourself,
+# outside the repository (docs/deploy.md says how).
 #   scripts/render-upstream.sh UPSTREAM_DIR [ENVIRONMENT...]
 set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/node-tools.sh"
 [ $# -ge 1 ] && [ -d "$1" ] || die "usage: $0 UPSTREAM_DIR [ENVIRONMENT...] (a directory of unpacked charts)"
 ensure_helm
+ensure_go_tools
+ensure_kubernetes_schemas
 build_node_tools
 run_node_tool render-upstream "$@"

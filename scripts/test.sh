@@ -11,9 +11,13 @@ ensure_node
 ensure_pnpm
 ensure_helm
 ensure_schemathesis
+ensure_go_tools
+ensure_chart_testing
+ensure_kubernetes_schemas
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 log "node $(node --version), pnpm $(pnpm --version), $(helm version --short), $(promtool --version 2>&1 | head -1), $("$TOOLS_DIR/schemathesis/bin/schemathesis" --version)"
+log "$(go_tool_versions), $(yamllint --version), yamale $(yamale --version), shellcheck $(shellcheck --version | sed -n 's/^version: //p'), Kubernetes schemas $(pinned_kubernetes_version)"
 pnpm install --frozen-lockfile || die "pnpm install failed"
 
 find packages -maxdepth 2 -name .test-results.json -delete

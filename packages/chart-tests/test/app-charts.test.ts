@@ -22,6 +22,7 @@ import {
   writeValuesFile,
 } from '@menagerie/tools/charts/charts';
 import { helmLint, helmTemplateError } from '@menagerie/tools/charts/helm';
+import { criticalFindings, kubeScore } from '@menagerie/tools/charts/kube-score';
 import {
   envValue,
   findObject,
@@ -88,12 +89,11 @@ const APPS: readonly AppChart[] = [
   },
 ];
 
+// What the restricted Pod Security profile asks beyond kube-score's checks
+// (which cover privileged containers, read-only root filesystems, resources and
+// image tags; tools/kube-score.yaml says which it leaves out and why).
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-};
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered containers
 function containersOf(object: K8sObject): any[] {
@@ -151,18 +151,23 @@ for (const app of APPS) {
       expect(message).to.include('helm dependency build');
     });
 
-    it('is named after the contract and passes helm lint --strict, with default and non-default values', async () => {
+    it('is named after the contract and passes helm lint --strict with non-default values (ct lint has the defaults)', async () => {
       expect(readChart(app.dir).name).to.equal(name);
-      for (const valuesFiles of [[], [everythingFile]]) {
-        const lint = await helmLint(standaloneChart(app.dir), { valuesFiles });
-        expect(lint.ok, lint.stdout + lint.stderr).to.equal(true);
-      }
+      const lint = await helmLint(standaloneChart(app.dir), { valuesFiles: [everythingFile] });
+      expect(lint.ok, lint.stdout + lint.stderr).to.equal(true);
     });
 
-    it('renders objects that all validate against the Kubernetes and prometheus-operator schemas', () => {
-      expect(allSchemaProblems(objects)).to.deep.equal([]);
-      expect(allSchemaProblems(everything)).to.deep.equal([]);
+    it('renders objects that all pass kubeconform and the prometheus-operator schemas', async () => {
+      expect(await allSchemaProblems(objects)).to.deep.equal([]);
+      expect(await allSchemaProblems(everything)).to.deep.equal([]);
       expect(ofKind(everything, 'HorizontalPodAutoscaler')).to.have.length(1);
+    });
+
+    it('passes kube-score, with default and non-default values', async () => {
+      for (const rendered of [objects, everything]) {
+        const score = await kubeScore(rendered);
+        expect(score.ok, criticalFindings(score.output).join('\n') || score.output).to.equal(true);
+      }
     });
 
     it("exposes the contract's Service, port, port name and container", () => {
@@ -176,9 +181,9 @@ for (const app of APPS) {
       expect(envValue(main, app.env.port ?? '')).to.equal(String(port));
     });
 
-    it('has a Service that selects its pods and a ServiceMonitor that selects the Service, scraping the metrics path', () => {
+    it('has a ServiceMonitor that selects the Service, scraping the metrics path', () => {
+      // kube-score checks that the Service selects the pods (service-targets-pod).
       const service = findObject(objects, 'Service', name);
-      expect(selects(service.spec.selector, podLabelsOf(deployment(objects)))).to.equal(true);
       const monitor = findObject(objects, 'ServiceMonitor', name);
       expect(selects(monitor.spec.selector.matchLabels, service.metadata.labels ?? {})).to.equal(true);
       expect(monitor.spec.namespaceSelector.matchNames).to.deep.equal([NAMESPACE]);
@@ -232,7 +237,7 @@ for (const app of APPS) {
       expect(envValue(mainContainer(objects), app.env.version ?? '')).to.equal(readChart(app.dir).appVersion);
     });
 
-    it('runs under the restricted Pod Security profile, with resources and a pinned local image', () => {
+    it('runs under the restricted Pod Security profile, with a local image', () => {
       for (const workload of workloads([...objects, ...everything])) {
         const spec = podSpecOf(workload);
         expect(spec.securityContext, workload.metadata.name).to.deep.include(RESTRICTED_POD);
@@ -243,28 +248,24 @@ for (const app of APPS) {
           expect(each.securityContext, `${workload.metadata.name}/${each.name}`).to.deep.include(
             RESTRICTED_CONTAINER,
           );
-          expect(each.resources.requests).to.have.keys('cpu', 'memory');
-          expect(each.resources.limits).to.have.property('memory');
           expect(each.image).to.match(/^menagerie-(server|client):[0-9][^:@]*$/);
-          expect(each.image).to.not.match(/:latest$/);
           expect(each.imagePullPolicy).to.equal('IfNotPresent');
         }
       }
     });
 
-    it('has a PodDisruptionBudget and an optional HPA that takes the replicas over', () => {
-      const budget = findObject(objects, 'PodDisruptionBudget', name);
-      expect(selects(budget.spec.selector.matchLabels, podLabelsOf(deployment(objects)))).to.equal(true);
+    it('has a PodDisruptionBudget, and an HPA only when asked', () => {
+      // kube-score checks that the budget and the HPA target the Deployment, and
+      // that a Deployment under an HPA sets no replicas.
+      findObject(objects, 'PodDisruptionBudget', name);
       expect(ofKind(objects, 'HorizontalPodAutoscaler')).to.deep.equal([]);
       expect(deployment(objects).spec.replicas).to.equal(1);
-      const hpa = findObject(everything, 'HorizontalPodAutoscaler', name);
-      expect(hpa.spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name });
-      expect(deployment(everything).spec.replicas).to.equal(undefined);
+      findObject(everything, 'HorizontalPodAutoscaler', name);
     });
 
     it('has a NetworkPolicy that admits only its peers, on its port', () => {
+      // kube-score checks that it selects the pods (networkpolicy-targets-pod).
       const policy = findObject(objects, 'NetworkPolicy', name);
-      expect(selects(policy.spec.podSelector.matchLabels, podLabelsOf(deployment(objects)))).to.equal(true);
       expect(policy.spec.policyTypes).to.deep.equal(['Ingress']);
       expect(policy.spec.ingress).to.have.length(1);
       const [rule] = policy.spec.ingress;

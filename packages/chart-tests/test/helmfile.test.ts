@@ -120,7 +120,7 @@ describe('helmfile.yaml', () => {
     it(`renders the umbrella with the values the ${environment} environment passes to helm`, async () => {
       const valuesFiles = await releaseValuesFiles(helmfile, umbrella, environment);
       const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
-      expect(allSchemaProblems(objects)).to.deep.equal([]);
+      expect(await allSchemaProblems(objects)).to.deep.equal([]);
       const values = effectiveValues(UMBRELLA_DIR, valuesFiles);
       const collector = stateValues(helmfile, environment).logCollector;
       expect(valueAt(values, ['promtail', 'enabled'])).to.equal(collector === 'promtail');

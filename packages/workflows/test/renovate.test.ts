@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import { pinnedGoTools } from '@menagerie/tools/ci/toolchain';
 import { loadWorkflows } from '@menagerie/tools/ci/workflows';
 import { expect } from 'chai';
 
 interface CustomManager {
   customType: string;
+  datasourceTemplate?: string;
   managerFilePatterns: string[];
   matchStrings: string[];
 }
@@ -55,5 +57,19 @@ describe('renovate.json', () => {
     }
     expect(annotations).to.be.greaterThan(0);
     expect(found).to.equal(annotations);
+  });
+
+  it('reads the module and version of every tool in .go-tools', () => {
+    const manager = config.customManagers.find((m) =>
+      m.managerFilePatterns.some((p) => fileRegex(p).test('.go-tools')),
+    );
+    expect(manager?.datasourceTemplate).to.equal('go');
+    const matchString = new RegExp(manager?.matchStrings[0] ?? '$^', 'g');
+    const found = [...readFileSync(join(REPOSITORY_ROOT, '.go-tools'), 'utf8').matchAll(matchString)].map(
+      (m) => `${m.groups?.depName}@${m.groups?.currentValue}`,
+    );
+    expect(found).to.deep.equal(
+      Object.values(pinnedGoTools()).map((tool) => `${tool.module}@${tool.version}`),
+    );
   });
 });

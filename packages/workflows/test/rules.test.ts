@@ -125,9 +125,9 @@ describe('workflow rules', () => {
         'helm template',
         '--include-crds',
         'helmfile --environment ci template',
-        'kubeconform -strict',
+        'packages/tools/dist/cli/kubeconform.js --crd-schemas',
         'pluto detect-files',
-        'packages/tools/dist/cli/chart-version-bump.js',
+        'packages/tools/dist/cli/ct-lint.js --base',
       ]) {
         expect(all).to.include(command);
       }

@@ -1,5 +1,11 @@
+/**
+ * Schema validation of the prometheus-operator custom resources where no CRD
+ * is at hand: the render without upstream charts has none, so kubeconform
+ * skips these kinds there (kubeconform.ts) and the schemas of
+ * @kubernetes-models/prometheus-operator check them instead. Every other kind
+ * is kubeconform's.
+ */
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
-import * as kubernetes from 'kubernetes-models';
 import type { K8sObject } from './manifests.ts';
 
 interface ModelClass {
@@ -12,11 +18,7 @@ function isModelClass(value: unknown): value is ModelClass {
   return typeof value === 'function' && 'apiVersion' in value && 'kind' in value;
 }
 
-/**
- * Every model class of the Kubernetes API and the prometheus-operator CRDs,
- * by "apiVersion/kind". The packages export them in nested namespaces
- * (apps.v1.Deployment, monitoringCoreosCom.v1.ServiceMonitor, …).
- */
+/** The model classes by "apiVersion/kind"; the package nests them (monitoringCoreosCom.v1.ServiceMonitor, …). */
 function collectModels(): Map<string, ModelClass> {
   const models = new Map<string, ModelClass>();
   const visit = (namespace: object, depth: number): void => {
@@ -25,30 +27,28 @@ function collectModels(): Map<string, ModelClass> {
       else if (value && typeof value === 'object' && depth < 4) visit(value, depth + 1);
     }
   };
-  visit(kubernetes, 0);
   visit(prometheusOperator, 0);
   return models;
 }
 
 const MODELS = collectModels();
 
-/**
- * Validates an object against its JSON schema (types, required fields,
- * formats, enums). Returns the problems; an apiVersion/kind the schemas do not
- * know is a problem too, so a typo in either cannot pass unchecked.
- */
-export function schemaProblems(object: K8sObject): string[] {
-  const model = MODELS.get(`${object.apiVersion}/${object.kind}`);
-  const where = `${object.kind} ${object.metadata.name}`;
-  if (!model) return [`${where}: no schema for ${object.apiVersion}/${object.kind}`];
-  try {
-    new model(object).validate();
-    return [];
-  } catch (error) {
-    return [`${where}: ${(error as Error).message}`];
-  }
-}
+/** The prometheus-operator kinds as kubeconform names them in -skip: group/version/Kind. */
+export const PROMETHEUS_OPERATOR_KINDS: readonly string[] = [...MODELS.keys()];
 
-export function knowsSchema(apiVersion: string, kind: string): boolean {
-  return MODELS.has(`${apiVersion}/${kind}`);
+/**
+ * The schema problems of the prometheus-operator objects among `objects`
+ * (types, required fields, formats, enums); other kinds are not looked at.
+ */
+export function customResourceProblems(objects: readonly K8sObject[]): string[] {
+  return objects.flatMap((object) => {
+    const model = MODELS.get(`${object.apiVersion}/${object.kind}`);
+    if (!model) return [];
+    try {
+      new model(object).validate();
+      return [];
+    } catch (error) {
+      return [`${object.kind} ${object.metadata.name}: ${(error as Error).message}`];
+    }
+  });
 }

@@ -3,7 +3,7 @@
  * problems it finds (empty when the workflows comply), so a test can show
  * both that the real workflows comply and that a broken one is caught.
  */
-import type { PinnedVersions } from './toolchain.ts';
+import type { GoTool, PinnedVersions } from './toolchain.ts';
 import { actionUses, type Json, jobs, type Step, steps, stepsUsing, type Workflow } from './workflows.ts';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -146,12 +146,46 @@ export function writePermissions(workflows: readonly Workflow[]): string[] {
   );
 }
 
-/** The run: scripts, with each ${{ }} expression blanked to underscores of the same length, as actionlint does. */
-export function runScripts(workflow: Workflow): { step: string; script: string }[] {
-  return steps(workflow)
-    .filter((s): s is Step & { run: string } => typeof s.run === 'string')
-    .map((s) => ({
-      step: s.name ?? s.run.split('\n')[0] ?? '',
-      script: s.run.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => '_'.repeat(m.length)),
-    }));
+/**
+ * The Go programs of .go-tools reach a workflow only through ensure_go_tools
+ * (scripts/lib/toolchain.sh), so CI runs the versions the test command runs:
+ * no workflow installs one at a version of its own, and one that runs a tool
+ * installs it that way.
+ */
+export function goToolProblems(workflows: readonly Workflow[], tools: readonly GoTool[]): string[] {
+  const problems: string[] = [];
+  for (const workflow of workflows) {
+    const scripts = steps(workflow)
+      .map((step) => String(step.run ?? ''))
+      .join('\n');
+    for (const tool of tools) {
+      if (scripts.includes(`${tool.module}/`) || scripts.includes(`${tool.module}@`)) {
+        problems.push(
+          `${workflow.file}: installs ${tool.name} itself; .go-tools pins it for ensure_go_tools`,
+        );
+      }
+      const runs = new RegExp(`(^|[\\s;|&(])${tool.name}(\\s|$)`, 'm').test(scripts);
+      if (runs && !scripts.includes('ensure_go_tools')) {
+        problems.push(`${workflow.file}: runs ${tool.name} without installing it through ensure_go_tools`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every KUBERNETES_VERSION a workflow sets is the version of the kind node image. */
+export function kubernetesVersionProblems(workflows: readonly Workflow[], pinned: string): string[] {
+  const problems: string[] = [];
+  for (const workflow of workflows) {
+    const scopes = [workflow.doc.env, ...jobs(workflow).map(([, job]) => job.env)] as (Json | undefined)[];
+    for (const env of scopes) {
+      const version = env?.KUBERNETES_VERSION;
+      if (version !== undefined && String(version) !== pinned) {
+        problems.push(
+          `${workflow.file}: KUBERNETES_VERSION ${version}, deploy/kind/cluster.yaml runs ${pinned}`,
+        );
+      }
+    }
+  }
+  return problems;
 }

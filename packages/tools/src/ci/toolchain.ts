@@ -1,7 +1,7 @@
 /**
  * The repository's single sources for tool versions, the files the scripts
- * read them from: .node-version, .helm-version, and "packageManager" and
- * "engines" in package.json.
+ * read them from: .node-version, .helm-version, "packageManager" and
+ * "engines" in package.json, and .go-tools.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,4 +28,26 @@ export function pinnedVersions(root: string = REPOSITORY_ROOT): PinnedVersions {
     throw new Error('cannot read the pinned pnpm, the Node minimum or .helm-version from the repository');
   }
   return { node, nodeMinimum, pnpm, helm };
+}
+
+/** A Go program of .go-tools: a command's package in a module, at a version. */
+export interface GoTool {
+  readonly name: string;
+  readonly module: string;
+  readonly version: string;
+  /** The full package path `go install` builds. */
+  readonly pkg: string;
+}
+
+/** .go-tools, by binary name. */
+export function pinnedGoTools(root: string = REPOSITORY_ROOT): Readonly<Record<string, GoTool>> {
+  const tools: Record<string, GoTool> = {};
+  for (const line of readFileSync(join(root, '.go-tools'), 'utf8').split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const match = /^(\S+)\s+(\S+)@(v\d+\.\d+\.\d+)\s+(\S+)$/.exec(line.trim());
+    if (!match) throw new Error(`.go-tools: "${line}" is not "NAME MODULE@vX.Y.Z PACKAGE"`);
+    const [, name, module, version, pkg] = match as unknown as [string, string, string, string, string];
+    tools[name] = { name, module, version, pkg: `${module}/${pkg}` };
+  }
+  return tools;
 }

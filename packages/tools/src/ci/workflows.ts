@@ -31,7 +31,12 @@ export interface Workflow {
   readonly file: string;
   readonly path: string;
   readonly text: string;
-  readonly doc: Json & { jobs: Record<string, Job>; permissions?: unknown; concurrency?: unknown };
+  readonly doc: Json & {
+    jobs: Record<string, Job>;
+    permissions?: unknown;
+    concurrency?: unknown;
+    env?: Json;
+  };
 }
 
 export interface ActionUse {

@@ -5,7 +5,9 @@
  * tests can only take on trust: the Service names and ports the upstream
  * charts create match the contract's STACK, every URL we wire (datasources,
  * the log push URL, Tempo's remote write, the apps' OTLP endpoint, the
- * blackbox prober) reaches a rendered Service, every object validates, and the
+ * blackbox prober) reaches a rendered Service, every object passes kubeconform
+ * (custom resources against the CRDs of the prometheus-operator-crds chart
+ * there, through crd-schemas), and the
  * requests of everything that runs, added up from the rendered objects, equal
  * the figure the tests compute from values and fit the laptop budget.
  *   scripts/render-upstream.sh UPSTREAM_DIR [ENVIRONMENT...]
@@ -18,6 +20,7 @@ import { parse } from 'yaml';
 import { removeTempDirs, umbrellaCopy } from '../charts/charts.ts';
 import { helm, helmLint, helmTemplate } from '../charts/helm.ts';
 import { effectiveValues, readHelmfile, releaseValuesFiles } from '../charts/helmfile.ts';
+import { kubeconformFiles } from '../charts/kubeconform.ts';
 import {
   envValue,
   findObject,
@@ -37,8 +40,8 @@ import {
   requestsOf,
 } from '../charts/resources.ts';
 import { totalRequests, upstreamRequests, workloadRequests } from '../charts/stack-requests.ts';
-import { knowsSchema, schemaProblems } from '../charts/validate.ts';
 import { alloyPushUrls, provisionedDatasources, resolveService } from '../charts/wiring.ts';
+import { crdSchemas, writeSchemas } from '../ci/crd-schemas.ts';
 
 const BUDGET: Requests = { cpuMillis: 3000, memoryBytes: 6 * 2 ** 30 };
 
@@ -88,6 +91,20 @@ function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
   return total;
 }
 
+// The CRDs the helmfile installs first, as kubeconform schemas for the custom resources.
+const crds = await helm([
+  'template',
+  'prometheus-operator-crds',
+  path.join(upstreamDir, 'prometheus-operator-crds'),
+]);
+const crdSchemaDir = path.join(outputDir, 'crd-schemas');
+const schemas = crds.ok ? crdSchemas(crds.stdout) : [];
+writeSchemas(schemas, crdSchemaDir);
+console.log(
+  `== prometheus-operator-crds: ${crds.ok ? `${schemas.length} CRD schemas -> ${crdSchemaDir}` : crds.stderr}`,
+);
+if (!crds.ok || schemas.length === 0) failures += 1;
+
 for (const environment of environments) {
   console.log(`\n== environment ${environment}`);
   const chartDir = umbrellaCopy({ upstreamDir });
@@ -110,15 +127,9 @@ for (const environment of environments) {
   );
   check(new Set(keys).size === keys.length, 'no two objects share a kind, namespace and name');
 
-  const problems = objects
-    .filter((object) => knowsSchema(object.apiVersion, object.kind))
-    .flatMap(schemaProblems);
-  const unknown = [...new Set(objects.filter((o) => !knowsSchema(o.apiVersion, o.kind)).map((o) => o.kind))];
-  check(
-    problems.length === 0,
-    `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`,
-  );
-  if (unknown.length) console.log(`  (no schema for: ${unknown.join(', ')})`);
+  const validation = await kubeconformFiles([out], { crdSchemaDir });
+  const summary = validation.output.trim().split('\n').pop() ?? '';
+  check(validation.ok, `kubeconform: ${validation.ok ? summary : `\n${validation.output.trim()}`}`);
 
   // Every ConfigMap and Secret a pod mounts (and does not mark optional) must be rendered too.
   const renderedNames = new Set(objects.map((object) => `${object.kind}/${object.metadata.name}`));
@@ -217,15 +228,6 @@ for (const environment of environments) {
     `within the budget of ${formatRequests(BUDGET)}`,
   );
 }
-
-const crds = await helm([
-  'template',
-  'prometheus-operator-crds',
-  path.join(upstreamDir, 'prometheus-operator-crds'),
-]);
-const crdCount = crds.ok ? ofKind(parseManifests(crds.stdout), 'CustomResourceDefinition').length : 0;
-console.log(`\n== prometheus-operator-crds: ${crds.ok ? `${crdCount} CRDs rendered` : crds.stderr}`);
-if (!crds.ok || crdCount === 0) failures += 1;
 
 removeTempDirs();
 console.log(failures === 0 ? '\nall checks passed' : `\n${failures} checks failed`);

@@ -1,0 +1,61 @@
+/**
+ * kubeconform, strict, on rendered objects: every Kubernetes kind against the
+ * schemas of the version the kind cluster runs (kubernetes-schemas.ts), custom
+ * resources against schemas made from their CRDs (ci/crd-schemas.ts) when a
+ * directory of them is given. Without one, the prometheus-operator kinds are
+ * left to customResourceProblems (validate.ts): the CRDs come with an upstream
+ * chart that an offline render does not have.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeTempDir } from './charts.ts';
+import { kubernetesSchemaDir, pinnedKubernetesVersion } from './kubernetes-schemas.ts';
+import type { K8sObject } from './manifests.ts';
+import { runTool, type ToolResult } from './tool.ts';
+import { PROMETHEUS_OPERATOR_KINDS } from './validate.ts';
+
+export interface KubeconformOptions {
+  /** Schemas in crd-schemas' layout, {group}/{kind}_{version}.json. */
+  readonly crdSchemaDir?: string;
+}
+
+export function kubeconformArgs(files: readonly string[], options: KubeconformOptions = {}): string[] {
+  const version = pinnedKubernetesVersion();
+  const args = [
+    '-strict',
+    '-summary',
+    '-output',
+    'text',
+    '-kubernetes-version',
+    version,
+    '-schema-location',
+    `${kubernetesSchemaDir(version)}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+  ];
+  if (options.crdSchemaDir) {
+    args.push(
+      '-schema-location',
+      `${options.crdSchemaDir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
+    );
+  } else {
+    args.push('-skip', PROMETHEUS_OPERATOR_KINDS.join(','));
+  }
+  return [...args, ...files];
+}
+
+/** kubeconform on manifest files. */
+export function kubeconformFiles(
+  files: readonly string[],
+  options: KubeconformOptions = {},
+): Promise<ToolResult> {
+  return runTool('kubeconform', kubeconformArgs(files, options));
+}
+
+/** kubeconform on parsed objects (written out as one multi-document file). */
+export function kubeconform(
+  objects: readonly K8sObject[],
+  options: KubeconformOptions = {},
+): Promise<ToolResult> {
+  const file = path.join(makeTempDir('kubeconform'), 'objects.yaml');
+  writeFileSync(file, objects.map((object) => JSON.stringify(object)).join('\n---\n'));
+  return kubeconformFiles([file], options);
+}
