@@ -2,15 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chartBase, ctLint } from '@menagerie/tools/charts/chart-testing';
-import { makeTempDir, SERVER_CHART_DIR } from '@menagerie/tools/charts/charts';
+import { APP_LIBRARY_CHART_DIR, makeTempDir, SERVER_CHART_DIR } from '@menagerie/tools/charts/charts';
 import { expect } from 'chai';
 
-/** A git repository with one chart, committed; returns its path and the chart's folder. */
+/** A git repository with one app chart and the library it includes, committed; returns its path and the chart's folder. */
 function fixtureRepository(): { repository: string; chart: string } {
   const repository = makeTempDir('ct-fixture');
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
   const chart = path.join(repository, 'charts', path.basename(SERVER_CHART_DIR));
   cpSync(SERVER_CHART_DIR, chart, { recursive: true });
+  cpSync(APP_LIBRARY_CHART_DIR, path.join(repository, 'charts', path.basename(APP_LIBRARY_CHART_DIR)), {
+    recursive: true,
+  });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=t@menagerie.invalid', '-c', 'user.name=t', 'add', '-A');
   git('-c', 'user.email=t@menagerie.invalid', '-c', 'user.name=t', 'commit', '-qm', 'base');
