@@ -1,5 +1,5 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLIENT, DASHBOARD_UID, SERVER } from '@menagerie/contract';
+import { CLIENT, CLIENT_LOG_MESSAGE, DASHBOARD_UID, SERVER } from '@menagerie/contract';
 import { num } from '../promql.ts';
 import * as q from '../queries/client.ts';
 import { buildDashboard, prom, RATE_INTERVAL, timeseriesPanel } from './kit.ts';
@@ -64,6 +64,26 @@ export const clientDashboard = (): dashboard.Dashboard =>
               'Scheduled requests the client could not send (for example the in-flight cap was reached). Counted, never silently skipped: this is the coordinated-omission check.',
             unit: 'reqps',
             queries: [prom(q.unsentByReason(RATE_INTERVAL), '{{reason}}')],
+          }),
+        ],
+      },
+      {
+        title: 'Correctness: answers against what each scenario expects',
+        panels: [
+          timeseriesPanel({
+            title: 'Answered as expected',
+            description: `Share of ${CLIENT.name}'s requests whose answer is the one their scenario expects (201 for a valid animal, 400 for each kind of invalid one, 404 for a missing id...). The client doubles as a correctness check of ${SERVER.name}: below 1 means 5xx, timeouts, network errors, valid animals refused or invalid ones accepted.`,
+            unit: 'percentunit',
+            min: 0,
+            max: 1,
+            queries: [prom(q.expectedShare(RATE_INTERVAL), 'as expected')],
+          }),
+          timeseriesPanel({
+            title: 'Unexpected outcomes, by scenario',
+            description: `Requests per second whose outcome their scenario did not expect, by scenario and outcome. Each one is also a warn or error line in ${CLIENT.name}'s logs (msg "${CLIENT_LOG_MESSAGE.unexpected}") with its trace id.`,
+            unit: 'reqps',
+            stacked: true,
+            queries: [prom(q.unexpectedByScenario(RATE_INTERVAL), '{{scenario}} {{outcome}}')],
           }),
         ],
       },
