@@ -73,7 +73,7 @@ interface DecodedRequest {
   spans: DecodedSpan[];
 }
 
-function valueOf(value: DecodedValue): AttributeValue {
+function attributeValueOf(value: DecodedValue): AttributeValue {
   const int = value.int_value ?? value.intValue;
   return (
     value.string_value ??
@@ -89,7 +89,7 @@ function valueOf(value: DecodedValue): AttributeValue {
 
 function attributesOf(list: DecodedKeyValue[] | undefined): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  for (const { key, value } of list ?? []) if (value) out[key] = valueOf(value);
+  for (const { key, value } of list ?? []) if (value) out[key] = attributeValueOf(value);
   return out;
 }
 
