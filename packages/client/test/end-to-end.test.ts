@@ -279,12 +279,13 @@ describe('client against the real server', function () {
       // Its animals died with the first server: reading or retiring them is a 404, never a crash.
       expect(summary.outcomes.server_error).to.equal(0);
       expect(run.logs.find((l) => l.msg === 'summary')).to.not.equal(undefined);
-      // Every request the dead server could not answer is an error line, with its trace id, and
-      // nothing else is: the lost animals' 404s are warnings.
+      // Every request the server could not answer (down, or too slow on a loaded machine) is an
+      // error line, with its trace id, and nothing else is: the lost animals' 404s are warnings.
       const errors = run.logs.filter((l) => l.level === 'error');
-      expect(errors).to.have.length(summary.outcomes.network_error);
+      expect(errors).to.have.length(summary.outcomes.network_error + summary.outcomes.timeout);
       for (const line of errors) {
-        expect(line).to.include({ msg: CLIENT_LOG_MESSAGE.unexpected, [LOG_FIELD.outcome]: 'network_error' });
+        expect(line.msg).to.equal(CLIENT_LOG_MESSAGE.unexpected);
+        expect(line[LOG_FIELD.outcome]).to.be.oneOf(['network_error', 'timeout']);
         expect(line[LOG_FIELD.traceId]).to.match(/^[0-9a-f]{32}$/);
       }
       const warnings = run.logs.filter((l) => l.level === 'warn');
@@ -414,18 +415,20 @@ describe('client against the real server', function () {
           });
           expect(line[LOG_FIELD.durationMs]).to.be.a('number');
         }
-        // Each failure's trace is the one the server continued, whether or not the client
-        // exports its own spans: the server's injected-fault line carries the same trace id.
-        const faultTraces = new Set(
-          server.lines.filter((l) => l.msg === 'injected fault').map((l) => l[LOG_FIELD.traceId]),
-        );
-        for (const line of failures) {
-          expect(faultTraces.has(line[LOG_FIELD.traceId]), 'the server logged the same trace').to.equal(true);
-          failureTraces.push(String(line[LOG_FIELD.traceId]));
-        }
+        for (const line of failures) failureTraces.push(String(line[LOG_FIELD.traceId]));
       }
+      // Stopped, the server has written every line and exported every span.
       expect(await server.stop()).to.equal(0);
-      // ... and exported its server span in it.
+      // Each failure's trace is the one the server continued, whether or not the client
+      // exports its own spans: the server's injected-fault line carries the same trace id...
+      const faultTraces = new Set(
+        server.lines.filter((l) => l.msg === 'injected fault').map((l) => String(l[LOG_FIELD.traceId])),
+      );
+      expect(
+        failureTraces.filter((id) => !faultTraces.has(id)),
+        'not in a server line',
+      ).to.deep.equal([]);
+      // ... and its exported server span is in it.
       const exportedServerTraces = new Set(
         receiver.spans.filter((s) => s.serviceName === SERVER.name && s.kind === 2).map((s) => s.traceId),
       );
