@@ -105,8 +105,9 @@ export const OVERHEAD_CONFIGS: readonly BenchConfig[] = [
 /**
  * Any other TELEMETRY value, named `telemetry=<value>` (`telemetry=logs`,
  * `telemetry=traces`...), to measure one signal on its own. A trailing
- * `/no-export` leaves OTEL_EXPORTER_OTLP_ENDPOINT unset: spans are then not
- * even recorded, which separates the cost of the span API calls.
+ * `/no-export` leaves OTEL_EXPORTER_OTLP_ENDPOINT unset: spans are then
+ * recorded (their trace ids propagate and reach the log lines) but not
+ * exported, which separates the cost of recording from that of exporting.
  */
 export function adHocConfig(name: string): BenchConfig | undefined {
   const match = /^telemetry=([a-z,]+)(\/no-export)?$/.exec(name);

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { parseBenchArgs, UsageError } from '../src/args.ts';
+import type { Measurement } from '../src/measure.ts';
 import { parseSummaryLine, summaryLine } from '../src/report.ts';
 import { pairedDifferences, pairedRatios, percentile, spread } from '../src/stats.ts';
+import { printComparisons } from '../src/suites/overhead.ts';
 
 describe('benchmark arithmetic and summary lines', () => {
   it('takes nearest-rank percentiles, medians and ranges', () => {
@@ -32,6 +34,38 @@ describe('benchmark arithmetic and summary lines', () => {
       'bench x: big=12346 small=0.000123 mid=12.35',
     );
     expect(parseSummaryLine('something else')).to.equal(undefined);
+  });
+
+  it("prints each compared build's own overhead and this build against it, paired by round", () => {
+    const run = (rps: number, p99Ms: number): Measurement => ({
+      rps,
+      p50Ms: p99Ms / 2,
+      p99Ms,
+      cpuUsPerRequest: 1e6 / rps,
+      responses: rps,
+      unexpected: 0,
+      spansDropped: {},
+      rssMaxBytes: 0,
+      rssEndBytes: 0,
+      fixedRateP50Ms: Number.NaN,
+      fixedRateP99Ms: Number.NaN,
+    });
+    const results = new Map<string, Measurement[]>([
+      ['off', [run(1000, 2), run(800, 2)]],
+      ['stock', [run(400, 8), run(400, 8)]],
+      ['on', [run(600, 4), run(480, 4)]],
+      ['on@before', [run(500, 5), run(400, 5)]],
+    ]);
+    const lines: string[] = [];
+    printComparisons(results, ['before'], (line) => lines.push(line));
+    expect(lines).to.include('bench overhead: throughput_ratio=0.600 p99_ratio=2.000 vs_stock=1.35');
+    expect(lines).to.include(
+      'bench overhead of build: build=before throughput_ratio=0.500 p99_ratio=2.500 vs_stock=1.13',
+    );
+    const ratio = (name: string) =>
+      lines.map(parseSummaryLine).find((l) => l?.figure === 'ratio' && l.fields.name === name)?.fields;
+    expect(ratio('on/on@before')).to.include({ throughput: '1.2', throughput_min: '1.2', p99: '0.8' });
+    expect(ratio('on@before/off')).to.include({ throughput: '0.5' });
   });
 
   it('parses its options and refuses bad ones', () => {

@@ -115,8 +115,8 @@ export async function startClient(options: ClientOptions): Promise<RunningClient
         const result = await send(plan);
         const seconds = (performance.now() - scheduledAt) / 1000;
         if (result.createdId) population.add(result.createdId);
-        stats.answered(result.outcome, seconds);
-        telemetry.answered(plan.scenario, result.outcome, seconds, result.traceId);
+        stats.answered(result.outcome, result.expectation, seconds);
+        telemetry.answered(plan.scenario, result.outcome, result.expectation, seconds, result.traceId);
       } catch (error) {
         log.error('request could not be planned or sent', { error: String(error) });
       } finally {

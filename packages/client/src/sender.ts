@@ -1,20 +1,30 @@
-import { type ClientOutcome, LOG_FIELD, ROUTE, SPAN_ATTRIBUTE } from '@menagerie/contract';
-import type { Logger } from '@menagerie/telemetry';
-import { context, propagation, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import {
-  ATTR_ERROR_TYPE,
+  CLIENT_LOG_MESSAGE,
+  type ClientOutcome,
+  type Expectation,
+  LOG_FIELD,
+  ROUTE,
+  SPAN_ATTRIBUTE,
+} from '@menagerie/contract';
+import type { Logger } from '@menagerie/telemetry';
+import { type Attributes, context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
   ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
-import got, { type Got } from 'got';
+import type { Got } from 'got';
+import { ATTEMPT_SPANS, AttemptSpans, attemptSpanHooks } from './attempt-spans.ts';
+import { expectationOf, logLevelOf } from './expectation.ts';
+import { createHttpClient } from './http-client.ts';
 import { outcomeOfError, outcomeOfStatus } from './outcome.ts';
-import type { RequestPlan } from './scenarios.ts';
+import { EXPECTED_STATUS, type RequestPlan } from './scenarios.ts';
 
 export interface SendResult {
   outcome: ClientOutcome;
+  /** Whether the answer is what the plan's scenario expects. */
+  expectation: Expectation;
   /** Undefined when no answer came. */
   status: number | undefined;
   /** The id of a stored animal, from a 201. */
@@ -25,124 +35,144 @@ export interface SendResult {
 
 export type Send = (plan: RequestPlan) => Promise<SendResult>;
 
-/** Network errors worth another try; a timeout is not retried (the server may still be working on it). */
-export const RETRY_ERROR_CODES = [
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-];
-export const RETRY_STATUS_CODES = [503];
-export const RETRY_LIMIT = 2;
-
-export function createHttpClient(baseUrl: string, timeoutMs: number): Got {
-  return got.extend({
-    prefixUrl: baseUrl,
-    throwHttpErrors: false,
-    followRedirect: false,
-    timeout: { request: timeoutMs },
-    retry: {
-      limit: RETRY_LIMIT,
-      methods: ['GET', 'POST', 'DELETE'],
-      statusCodes: RETRY_STATUS_CODES,
-      errorCodes: RETRY_ERROR_CODES,
-      backoffLimit: 1000,
-      noise: 100,
-    },
-  });
-}
-
 /** The route template a plan's path belongs to (span names and attributes never carry ids). */
 function routeOf(plan: RequestPlan): string {
   return plan.path.startsWith(`${ROUTE.animals}/`) ? ROUTE.animal : ROUTE.animals;
 }
 
+interface Exchange {
+  status: number;
+  httpVersion: string;
+  createdId: string | undefined;
+}
+
+/** Sends a plan's request (got retries it as configured) and reads the id a 201 carries. */
+async function exchange(
+  http: Got,
+  plan: RequestPlan,
+  gotContext?: Record<string, unknown>,
+): Promise<Exchange> {
+  const response = await http(plan.path.slice(1), {
+    method: plan.method,
+    headers: plan.contentType ? { 'content-type': plan.contentType } : {},
+    ...(plan.body === undefined ? {} : { body: plan.body }),
+    ...(gotContext ? { context: gotContext } : {}),
+  });
+  let createdId: string | undefined;
+  if (response.statusCode === 201) {
+    try {
+      createdId = (JSON.parse(response.body) as { id?: string }).id;
+    } catch {
+      createdId = undefined;
+    }
+  }
+  return { status: response.statusCode, httpVersion: response.httpVersion, createdId };
+}
+
+const errorCode = (error: unknown): string =>
+  (error as { code?: string }).code ?? (error as { name?: string }).name ?? 'Error';
+
+/**
+ * Sends each plan and reports how it went: the request's line (at debug
+ * when the outcome is what the scenario expects, else at warn or error),
+ * with tracing a span for the whole request and one per attempt (see
+ * AttemptSpans). The line is written inside the request's span, so it
+ * carries its trace id.
+ */
 export function createSender(options: {
   baseUrl: string;
   timeoutMs: number;
   tracer: Tracer | undefined;
-  /** Per-request debug lines; undefined when TELEMETRY leaves logs out. */
+  /** Per-request lines; undefined when TELEMETRY leaves logs out. */
   log: Logger | undefined;
 }): Send {
-  const http = createHttpClient(options.baseUrl, options.timeoutMs);
+  const { tracer, log } = options;
+  const http = createHttpClient(options.baseUrl, options.timeoutMs, tracer ? attemptSpanHooks : undefined);
   const server = new URL(options.baseUrl);
   const serverPort = Number(server.port || (server.protocol === 'https:' ? 443 : 80));
 
-  const request = async (plan: RequestPlan, headers: Record<string, string>) => {
-    if (plan.contentType) headers['content-type'] = plan.contentType;
-    const response = await http(plan.path.slice(1), {
-      method: plan.method,
-      headers,
-      ...(plan.body === undefined ? {} : { body: plan.body }),
-    });
-    let createdId: string | undefined;
-    if (response.statusCode === 201) {
-      try {
-        createdId = (JSON.parse(response.body) as { id?: string }).id;
-      } catch {
-        createdId = undefined;
+  const settle = (
+    plan: RequestPlan,
+    answer: Exchange | undefined,
+    error: unknown,
+    startedAt: number,
+  ): SendResult => {
+    const status = answer?.status;
+    const outcome = answer ? outcomeOfStatus(answer.status) : outcomeOfError(error);
+    const expectation = expectationOf(plan.scenario, status);
+    const span = trace.getActiveSpan();
+    if (log) {
+      const level = logLevelOf(outcome, expectation);
+      if (log.isLevelEnabled(level)) {
+        log[level](expectation === 'met' ? CLIENT_LOG_MESSAGE.expected : CLIENT_LOG_MESSAGE.unexpected, {
+          [LOG_FIELD.scenario]: plan.scenario,
+          [LOG_FIELD.method]: plan.method,
+          [LOG_FIELD.route]: routeOf(plan),
+          [LOG_FIELD.statusCode]: status,
+          [LOG_FIELD.expectedStatus]: EXPECTED_STATUS[plan.scenario],
+          [LOG_FIELD.outcome]: outcome,
+          [LOG_FIELD.durationMs]: Math.round((performance.now() - startedAt) * 10) / 10,
+          ...(answer ? {} : { [LOG_FIELD.error]: errorCode(error) }),
+        });
       }
     }
-    return { status: response.statusCode, createdId };
+    return {
+      outcome,
+      expectation,
+      status,
+      createdId: answer?.createdId,
+      traceId: span?.isRecording() ? span.spanContext().traceId : undefined,
+    };
   };
 
-  const { tracer, log } = options;
   if (!tracer) {
     return async (plan) => {
+      const startedAt = performance.now();
       try {
-        const { status, createdId } = await request(plan, {});
-        return { outcome: outcomeOfStatus(status), status, createdId, traceId: undefined };
+        return settle(plan, await exchange(http, plan), undefined, startedAt);
       } catch (error) {
-        return {
-          outcome: outcomeOfError(error),
-          status: undefined,
-          createdId: undefined,
-          traceId: undefined,
-        };
+        return settle(plan, undefined, error, startedAt);
       }
     };
   }
 
   return (plan) => {
+    const startedAt = performance.now();
     const route = routeOf(plan);
-    const span = tracer.startSpan(`${plan.method} ${route}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: plan.method,
-        [ATTR_URL_FULL]: `${options.baseUrl}${plan.path}`,
-        [ATTR_SERVER_ADDRESS]: server.hostname,
-        [ATTR_SERVER_PORT]: serverPort,
-        [SPAN_ATTRIBUTE.scenario]: plan.scenario,
-        ...(plan.species ? { [SPAN_ATTRIBUTE.species]: plan.species } : {}),
-      },
+    const scenario: Attributes = {
+      [SPAN_ATTRIBUTE.scenario]: plan.scenario,
+      ...(plan.species ? { [SPAN_ATTRIBUTE.species]: plan.species } : {}),
+    };
+    // The request as the scenario sees it, every attempt included.
+    const request = tracer.startSpan(plan.scenario, {
+      attributes: { ...scenario, [SPAN_ATTRIBUTE.expectedStatus]: EXPECTED_STATUS[plan.scenario] },
     });
-    const traceId = span.isRecording() ? span.spanContext().traceId : undefined;
-    const spanContext = trace.setSpan(context.active(), span);
-    return context.with(spanContext, async (): Promise<SendResult> => {
-      const headers: Record<string, string> = {};
-      propagation.inject(spanContext, headers);
+    const requestContext = trace.setSpan(context.active(), request);
+    const attempts = new AttemptSpans(tracer, requestContext, `${plan.method} ${route}`, {
+      ...scenario,
+      [ATTR_HTTP_REQUEST_METHOD]: plan.method,
+      [ATTR_URL_FULL]: `${options.baseUrl}${plan.path}`,
+      [ATTR_SERVER_ADDRESS]: server.hostname,
+      [ATTR_SERVER_PORT]: serverPort,
+    });
+    return context.with(requestContext, async (): Promise<SendResult> => {
       let result: SendResult;
       try {
-        const { status, createdId } = await request(plan, headers);
-        result = { outcome: outcomeOfStatus(status), status, createdId, traceId };
-        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-        if (status >= 400) span.setAttribute(ATTR_ERROR_TYPE, String(status));
-        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        const answer = await exchange(http, plan, { [ATTEMPT_SPANS]: attempts });
+        attempts.answered(answer.status, answer.httpVersion);
+        result = settle(plan, answer, undefined, startedAt);
       } catch (error) {
-        result = { outcome: outcomeOfError(error), status: undefined, createdId: undefined, traceId };
-        span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? result.outcome);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        attempts.failed(error as Error);
+        result = settle(plan, undefined, error, startedAt);
       }
-      span.end();
-      log?.debug('request', {
-        scenario: plan.scenario,
-        [LOG_FIELD.method]: plan.method,
-        [LOG_FIELD.route]: route,
-        [LOG_FIELD.statusCode]: result.status,
-        outcome: result.outcome,
-      });
+      request.setAttribute(SPAN_ATTRIBUTE.expectation, result.expectation);
+      if (result.expectation === 'unmet') {
+        request.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: `expected ${EXPECTED_STATUS[plan.scenario]}, got ${result.status ?? result.outcome}`,
+        });
+      }
+      request.end();
       return result;
     });
   };

@@ -1,10 +1,12 @@
-import { CLIENT_OUTCOMES, type ClientOutcome } from '@menagerie/contract';
+import { CLIENT_OUTCOMES, type ClientOutcome, type Expectation } from '@menagerie/contract';
 
 /** Counts and latencies of one stretch of a run. */
 interface Tally {
   sent: number;
   unsent: number;
   outcomes: Record<ClientOutcome, number>;
+  /** Answers (or failures) that were not what their scenario expects. */
+  unmet: number;
   /** Seconds, sampled (reservoir) so a long run stays bounded in memory. */
   latencies: number[];
   seen: number;
@@ -15,7 +17,7 @@ const RESERVOIR = 10_000;
 
 function emptyTally(now: number): Tally {
   const outcomes = Object.fromEntries(CLIENT_OUTCOMES.map((o) => [o, 0])) as Record<ClientOutcome, number>;
-  return { sent: 0, unsent: 0, outcomes, latencies: [], seen: 0, startedAt: now };
+  return { sent: 0, unsent: 0, outcomes, unmet: 0, latencies: [], seen: 0, startedAt: now };
 }
 
 export function percentile(sorted: readonly number[], p: number): number | undefined {
@@ -30,6 +32,8 @@ export interface Summary {
   unsent: number;
   achievedRate: number;
   outcomes: Record<ClientOutcome, number>;
+  /** Requests whose outcome was not what their scenario expects. */
+  unmet: number;
   p50Ms: number | undefined;
   p99Ms: number | undefined;
 }
@@ -53,10 +57,11 @@ export class RunStats {
     this.#total.unsent++;
   }
 
-  answered(outcome: ClientOutcome, seconds: number): void {
+  answered(outcome: ClientOutcome, expectation: Expectation, seconds: number): void {
     for (const tally of [this.#interval, this.#total]) {
       tally.sent++;
       tally.outcomes[outcome]++;
+      if (expectation === 'unmet') tally.unmet++;
       tally.seen++;
       if (tally.latencies.length < RESERVOIR) tally.latencies.push(seconds);
       else {
@@ -87,6 +92,7 @@ export class RunStats {
       unsent: tally.unsent,
       achievedRate: Math.round((tally.sent / seconds) * 100) / 100,
       outcomes: { ...tally.outcomes },
+      unmet: tally.unmet,
       p50Ms: ms(percentile(sorted, 0.5)),
       p99Ms: ms(percentile(sorted, 0.99)),
     };
@@ -101,6 +107,7 @@ export function summaryFields(summary: Summary, targetRate: number): Record<stri
     achieved_rps: summary.achievedRate,
     answered_or_failed: summary.sent,
     unsent: summary.unsent,
+    unexpected: summary.unmet,
     p50_ms: summary.p50Ms,
     p99_ms: summary.p99Ms,
   };

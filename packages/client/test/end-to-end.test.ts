@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SPECIES } from '@menagerie/animals';
 import {
   CLIENT,
+  CLIENT_LOG_MESSAGE,
   CLIENT_METRICS,
   LOG_FIELD,
   PATHS,
@@ -170,6 +171,13 @@ describe('client against the real server', function () {
         const expected = EXPECTED_STATUS[labels.scenario as Scenario] < 400 ? 'success' : 'client_error';
         expect(labels.outcome, labels.scenario).to.equal(expected);
       }
+      // With faults off, every answer is the one its scenario expects: no unmet series, no line above debug.
+      const checks = samples(clientMetrics, CLIENT_METRICS.expectations.name);
+      expect(checks.filter((c) => c.labels.expectation === 'unmet')).to.deep.equal([]);
+      const met = checks.reduce((sum, c) => sum + c.value, 0);
+      expect(met).to.equal(series.reduce((sum, c) => sum + c.value, 0));
+      expect(run.logs.filter((l) => l.level === 'warn' || l.level === 'error')).to.deep.equal([]);
+      expect(summary.unmet).to.equal(0);
       expect(summary.outcomes.client_error).to.be.above(summary.sent * 0.2);
       expect(summary.outcomes.success).to.be.above(summary.sent * 0.4);
       expect(
@@ -271,7 +279,18 @@ describe('client against the real server', function () {
       // Its animals died with the first server: reading or retiring them is a 404, never a crash.
       expect(summary.outcomes.server_error).to.equal(0);
       expect(run.logs.find((l) => l.msg === 'summary')).to.not.equal(undefined);
-      expect(run.logs.filter((l) => l.level === 'error')).to.deep.equal([]);
+      // Every request the server could not answer (down, or too slow on a loaded machine) is an
+      // error line, with its trace id, and nothing else is: the lost animals' 404s are warnings.
+      const errors = run.logs.filter((l) => l.level === 'error');
+      expect(errors).to.have.length(summary.outcomes.network_error + summary.outcomes.timeout);
+      for (const line of errors) {
+        expect(line.msg).to.equal(CLIENT_LOG_MESSAGE.unexpected);
+        expect(line[LOG_FIELD.outcome]).to.be.oneOf(['network_error', 'timeout']);
+        expect(line[LOG_FIELD.traceId]).to.match(/^[0-9a-f]{32}$/);
+      }
+      const warnings = run.logs.filter((l) => l.level === 'warn');
+      expect(warnings.every((l) => l[LOG_FIELD.outcome] === 'client_error')).to.equal(true);
+      expect(warnings.length + errors.length).to.equal(summary.unmet);
     } finally {
       await run.client.stop();
       if (first.process.exitCode === null && first.process.signalCode === null) await first.stop();
@@ -356,6 +375,77 @@ describe('client against the real server', function () {
     } finally {
       await client?.stop();
       await server.stop();
+    }
+  });
+
+  it('logs each registration the server fails with its trace id, the trace the server logged and exported, with or without its own exporter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'menagerie-client-'));
+    const profile = join(dir, 'failing.json');
+    writeFileSync(profile, JSON.stringify({ species: { dog: { errors: { rate: 1, status: 500 } } } }));
+    const receiver = await startOtlpReceiver();
+    const server = await startServerProcess({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      FAULTS: 'on',
+      BEHAVIOUR_PROFILE: profile,
+    });
+    const onlyRegistrations = JSON.stringify(
+      Object.fromEntries(SCENARIOS.map((s) => [s, s === 'valid_animal' ? 1 : 0])),
+    );
+    const failureTraces: string[] = [];
+    try {
+      for (const clientOtel of [{ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, {}]) {
+        const run = await runClient(server.url, { ...clientOtel, SCENARIO_WEIGHTS: onlyRegistrations });
+        const failed = async () =>
+          samples(await (await fetch(run.metricsUrl)).text(), CLIENT_METRICS.expectations.name)
+            .filter((c) => c.labels.expectation === 'unmet')
+            .reduce((sum, c) => sum + c.value, 0);
+        await until('five registrations the server failed', async () => (await failed()) >= 5);
+        const counted = await failed();
+        const summary = await run.client.stop();
+        const failures = run.logs.filter((l) => l.msg === CLIENT_LOG_MESSAGE.unexpected);
+        expect(failures.length, JSON.stringify(clientOtel)).to.equal(summary.unmet).and.be.at.least(counted);
+        for (const line of failures) {
+          expect(line).to.include({
+            level: 'error',
+            [LOG_FIELD.scenario]: 'valid_animal',
+            [LOG_FIELD.method]: 'POST',
+            [LOG_FIELD.route]: '/animals',
+            [LOG_FIELD.statusCode]: 500,
+            [LOG_FIELD.expectedStatus]: 201,
+          });
+          expect(line[LOG_FIELD.durationMs]).to.be.a('number');
+        }
+        for (const line of failures) failureTraces.push(String(line[LOG_FIELD.traceId]));
+      }
+      // Stopped, the server has written every line and exported every span.
+      expect(await server.stop()).to.equal(0);
+      // Each failure's trace is the one the server continued, whether or not the client
+      // exports its own spans: the server's injected-fault line carries the same trace id...
+      const faultTraces = new Set(
+        server.lines.filter((l) => l.msg === 'injected fault').map((l) => String(l[LOG_FIELD.traceId])),
+      );
+      expect(
+        failureTraces.filter((id) => !faultTraces.has(id)),
+        'not in a server line',
+      ).to.deep.equal([]);
+      // ... and its exported server span is in it.
+      const exportedServerTraces = new Set(
+        receiver.spans.filter((s) => s.serviceName === SERVER.name && s.kind === 2).map((s) => s.traceId),
+      );
+      expect(failureTraces.filter((id) => !exportedServerTraces.has(id))).to.deep.equal([]);
+      // The client's own request spans (exported in the first run) are errors, unmet, in those traces.
+      const clientRequests = receiver.spans.filter(
+        (s) => s.serviceName === CLIENT.name && s.kind === 1 && s.statusCode === 2,
+      );
+      expect(clientRequests.length).to.be.at.least(5);
+      for (const span of clientRequests) {
+        expect(span.attributes[SPAN_ATTRIBUTE.expectation]).to.equal('unmet');
+        expect(exportedServerTraces.has(span.traceId)).to.equal(true);
+      }
+    } finally {
+      if (server.process.exitCode === null) await server.stop();
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

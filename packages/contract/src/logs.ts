@@ -14,6 +14,22 @@ export const LOG_FIELD = {
   route: 'route',
   statusCode: 'status_code',
   durationMs: 'duration_ms',
+  /** The client's request lines: what was sent, what came back, and what should have. */
+  scenario: 'scenario',
+  outcome: 'outcome',
+  expectedStatus: 'expected_status',
+  /** Why no answer came (a network error's code, or the timeout). */
+  error: 'error',
+} as const;
+
+/**
+ * The client's line for a request whose outcome is not what its scenario
+ * expects (at warn, or error when the server failed it: a 5xx, a timeout,
+ * a network error); the expected ones are `request` lines at debug.
+ */
+export const CLIENT_LOG_MESSAGE = {
+  expected: 'request',
+  unexpected: 'unexpected outcome',
 } as const;
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;

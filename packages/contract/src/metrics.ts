@@ -17,6 +17,7 @@ export const LABEL = {
   kind: 'kind',
   version: 'version',
   revision: 'revision',
+  expectation: 'expectation',
 } as const;
 
 /** Label of the exemplars on the duration histograms; Grafana links it to Tempo. */
@@ -143,6 +144,12 @@ export const CLIENT_METRICS = {
     type: 'gauge',
     labels: [],
   },
+  expectations: {
+    name: 'menagerie_client_expectations_total',
+    help: 'Requests whose outcome was (met) or was not (unmet) what their scenario expects of the server, by scenario and outcome.',
+    type: 'counter',
+    labels: [L.scenario, L.outcome, L.expectation],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** Exposed by both services. */
@@ -179,6 +186,30 @@ export const FAILED_OUTCOMES = [
   'server_error',
   ...UNANSWERED_OUTCOMES,
 ] as const satisfies readonly ClientOutcome[];
+
+/**
+ * Values of the `expectation` label: whether the server answered a request
+ * as its scenario expects (a valid animal stored, an invalid one refused
+ * with the right status, a missing id not found...).
+ */
+export const EXPECTATIONS = ['met', 'unmet'] as const;
+export type Expectation = (typeof EXPECTATIONS)[number];
+
+/**
+ * The OpenTelemetry resource of a service as an info metric, the way
+ * Prometheus turns OTLP resources into series: one series of value 1 whose
+ * labels are the resource attributes (dots and other characters a label
+ * name cannot hold become `_`), less the three that make up `job` and
+ * `instance`. Grafana's OpenTelemetry-aware views join it to the other
+ * series on `job` and `instance`. Its labels depend on the resource, so it
+ * is defined here and not among the fixed-label metrics.
+ */
+export const TARGET_INFO = {
+  name: 'target_info',
+  help: "Target metadata: this service's OpenTelemetry resource attributes.",
+  type: 'gauge',
+  attributesLeftOut: ['service.name', 'service.namespace', 'service.instance.id'],
+} as const;
 
 /** Registration outcomes (values of the `outcome` label on the animal histogram). */
 export const REGISTRATION_OUTCOMES = ['stored', 'invalid', 'failed', 'rejected'] as const;

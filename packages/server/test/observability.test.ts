@@ -47,7 +47,7 @@ describe('server observability', () => {
     let openMetrics = '';
     try {
       const started = server.logs.find((l) => String(l.msg).includes('listening'));
-      expect(started?.traces).to.equal(`${receiver.endpoint}/v1/traces`);
+      expect(started?.traces).to.equal(`otlp http/protobuf to ${receiver.endpoint}/v1/traces`);
       expect(started?.port).to.equal(server.port);
 
       expect(
@@ -133,7 +133,7 @@ describe('server observability', () => {
     const messages = server.logs.map((l) => l.msg);
     expect(messages).not.to.include('request');
     expect(messages).not.to.include('animal rejected by validation');
-    expect(server.logs[0]?.traces).to.match(/not exported/);
+    expect(server.logs[0]?.traces).to.equal('off (TELEMETRY=off)');
   });
 
   it('produces only the signals TELEMETRY lists', async () => {

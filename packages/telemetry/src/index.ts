@@ -1,7 +1,13 @@
 export type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 export type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+export * from './exporters.ts';
 export * from './line-batch-transport.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './otel-environment.ts';
+export * from './resource.ts';
+export * from './sampler.ts';
 export * from './start.ts';
+export * from './target-info.ts';
+export * from './trace-settings.ts';
 export * from './tracing.ts';

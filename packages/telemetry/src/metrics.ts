@@ -1,5 +1,7 @@
 import { COMMON_METRICS, EXEMPLAR_LABEL, type MetricDefinition } from '@menagerie/contract';
+import type { Resource } from '@opentelemetry/resources';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { registerTargetInfo } from './target-info.ts';
 import { SPAN_DROP_REASONS } from './tracing.ts';
 
 type MetricFor<D extends MetricDefinition> = D['type'] extends 'counter'
@@ -101,11 +103,16 @@ export interface CommonMetrics {
 
 /**
  * A registry with the default process and Node.js metrics, the build info
- * gauge and the dropped-spans counter, which both services expose.
+ * gauge and the dropped-spans counter, which both services expose, and
+ * target_info when the service's OpenTelemetry resource is given.
  */
-export function createRegistry(build: { version: string; revision: string }): CommonMetrics {
+export function createRegistry(
+  build: { version: string; revision: string },
+  resource?: Resource,
+): CommonMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (resource) registerTargetInfo(registry, resource);
   for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
   const common = createMetricSet(registry, COMMON_METRICS);
   common.buildInfo.set({ version: build.version, revision: build.revision }, 1);

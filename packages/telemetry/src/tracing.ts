@@ -1,210 +1,163 @@
-import { OTEL_BSP_ENV, OTEL_ENV, OTLP } from '@menagerie/contract';
 import {
   type Attributes,
-  type Context,
   type Counter,
   context,
   createNoopMeter,
   type Meter,
   type MeterProvider,
   propagation,
+  type TextMapPropagator,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
 import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
   BatchSpanProcessor,
-  ParentBasedSampler,
-  type Sampler,
+  SimpleSpanProcessor,
   type SpanExporter,
-  TraceIdRatioBasedSampler,
+  type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { consoleExporter, describeOtlpDestination, otlpExporter } from './exporters.ts';
+import { type SettingWarning, withOtelEnvironment } from './otel-environment.ts';
+import { readSampler } from './sampler.ts';
+import { readBatching, readTraceSettings, type TraceSettings } from './trace-settings.ts';
 
 /** Why a finished span was not exported (values of the `reason` label). */
 export const SPAN_DROP_REASONS = ['queue_full', 'export_failed'] as const;
 export type SpanDropReason = (typeof SPAN_DROP_REASONS)[number];
 
 export interface TracingOptions {
-  /** Used when OTEL_SERVICE_NAME is unset. */
-  defaultServiceName: string;
-  serviceVersion: string;
-  env?: NodeJS.ProcessEnv;
-  /** Replaces the OTLP exporter (tests). */
-  exporter?: SpanExporter;
-  onSpansDropped?: (reason: SpanDropReason, count: number) => void;
-  /** Bounded queue of finished spans waiting for export. */
-  maxQueueSize?: number;
-  scheduledDelayMillis?: number;
+  /** Where the OTEL_* variables are read (see withOtelEnvironment). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly resource: Resource;
+  /** The tracer's instrumentation scope. */
+  readonly scope: { readonly name: string; readonly version: string };
+  /** Replaces the exporters the environment asks for (tests). */
+  readonly exporter?: SpanExporter | undefined;
+  readonly onSpansDropped?: (reason: SpanDropReason, count: number) => void;
+  /** Bounded queue of finished spans waiting for export (over OTEL_BSP_MAX_QUEUE_SIZE). */
+  readonly maxQueueSize?: number;
+  readonly scheduledDelayMillis?: number;
+  /** Where a setting that is ignored is reported. */
+  readonly warn: SettingWarning;
 }
 
 export interface Tracing {
-  readonly tracer: Tracer;
-  readonly serviceName: string;
-  /** The OTLP traces URL spans go to, or undefined when nothing is exported. */
-  readonly exportUrl: string | undefined;
-  /** Exports what is queued and stops the exporter. */
+  /** Undefined when tracing is off: no spans, no propagation. */
+  readonly tracer: Tracer | undefined;
+  /** Where spans go, or why they are not recorded or not exported (the start line's `traces`). */
+  readonly destination: string;
+  /** Exports what is queued and stops the exporters. */
   shutdown(): Promise<void>;
 }
 
-/** Tracing that records nothing: no provider, no spans, trace ids stay empty. */
-export function disabledTracing(serviceName: string): Tracing {
-  return {
-    tracer: trace.getTracer(serviceName),
-    serviceName,
-    exportUrl: undefined,
-    shutdown: async () => {},
-  };
-}
-
-export function tracesUrl(endpoint: string): string {
-  return `${endpoint.replace(/\/+$/, '')}${OTLP.tracesPath}`;
+/** Tracing that records nothing: no provider, no spans, no propagation, trace ids stay empty. */
+export function tracingOff(reason: string): Tracing {
+  return { tracer: undefined, destination: `off (${reason})`, shutdown: async () => {} };
 }
 
 /**
- * Sets up manual tracing: W3C trace context propagation, async-local context,
- * and a batch processor (bounded queue) sending OTLP over HTTP/protobuf. With
- * no OTEL_EXPORTER_OTLP_ENDPOINT (and no test exporter) nothing is set up, so
- * spans cost nothing and nothing tries to connect anywhere.
+ * Sets up manual tracing from the standard OpenTelemetry variables (see
+ * trace-settings.ts): async-local context, the propagators OTEL_PROPAGATORS
+ * names, the sampler, and one processor per exporter (a batch processor
+ * with a bounded queue for OTLP). With no exporter, spans are still started
+ * and ended, so an incoming traceparent is continued, outgoing requests
+ * carry one, and log lines carry trace ids that correlate with the caller's
+ * trace; they are just not sent anywhere.
  */
 export function startTracing(options: TracingOptions): Tracing {
-  const env = options.env ?? process.env;
-  const serviceName = nonEmpty(env[OTEL_ENV.serviceName]) ?? options.defaultServiceName;
-  const endpoint = nonEmpty(env[OTEL_ENV.endpoint]);
-  if (!endpoint && !options.exporter) return disabledTracing(serviceName);
-
-  const exportUrl = endpoint ? tracesUrl(endpoint) : undefined;
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: exportUrl as string });
-  const droppedSpans = options.onSpansDropped
-    ? new DroppedSpanMeterProvider(options.onSpansDropped)
-    : undefined;
-  const batching = batchingFromEnv(env);
-  const processor = new BatchSpanProcessor({
-    exporter,
-    maxQueueSize: options.maxQueueSize ?? batching.maxQueueSize,
-    maxExportBatchSize: Math.min(batching.maxExportBatchSize, options.maxQueueSize ?? batching.maxQueueSize),
-    scheduledDelayMillis: options.scheduledDelayMillis ?? batching.scheduledDelayMillis,
-    ...(droppedSpans ? { selfObsMeterProvider: droppedSpans } : {}),
-  });
-  const resource = resourceFromAttributes({
-    [ATTR_SERVICE_NAME]: serviceName,
-    [ATTR_SERVICE_VERSION]: options.serviceVersion,
-  }).merge(detectResources({ detectors: [envDetector] }));
-  const provider = new TracerProvider({
-    resource,
-    sampler: samplerFromEnv(env),
-    spanProcessors: [processor],
-  });
-
-  const contextManager = new AsyncLocalStorageContextManager();
-  context.setGlobalContextManager(contextManager.enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const configured = withOtelEnvironment(options.env, options.warn, () => configureTracing(options));
+  if (!configured.provider) return tracingOff(configured.destination);
+  // Registered outside the settings' diag window: registering twice in one
+  // process (tests run several services) is not a setting to warn about.
+  const { provider, propagator } = configured;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  if (propagator) propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
-
   return {
-    tracer: provider.getTracer(serviceName, options.serviceVersion),
-    serviceName,
-    exportUrl: exportUrl ?? '(test exporter)',
+    tracer: provider.getTracer(options.scope.name, options.scope.version),
+    destination: configured.destination,
     shutdown: async () => {
-      await provider.shutdown();
-      trace.disable();
-      propagation.disable();
-      context.disable();
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
     },
   };
 }
 
-/** The batch processor's defaults: a bounded queue, and a batch sent every second or when full. */
-export const BATCHING_DEFAULTS = {
-  maxQueueSize: 2048,
-  maxExportBatchSize: 512,
-  scheduledDelayMillis: 1000,
-} as const;
+interface ConfiguredTracing {
+  /** Undefined when the SDK is disabled. */
+  readonly provider: TracerProvider | undefined;
+  readonly propagator: TextMapPropagator | undefined;
+  readonly destination: string;
+}
 
-/**
- * OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE and
- * OTEL_BSP_SCHEDULE_DELAY (ms), as the specification defines them, over our
- * defaults; the batch is never larger than the queue.
- */
-export function batchingFromEnv(env: NodeJS.ProcessEnv): {
-  maxQueueSize: number;
-  maxExportBatchSize: number;
-  scheduledDelayMillis: number;
-} {
-  const read = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      throw new Error(`${name}="${raw}" must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-  const maxQueueSize = read(OTEL_BSP_ENV.maxQueueSize, BATCHING_DEFAULTS.maxQueueSize, 1, 1_000_000);
-  return {
-    maxQueueSize,
-    maxExportBatchSize: Math.min(
+/** The provider and propagator the environment asks for; reads it, so runs inside withOtelEnvironment. */
+function configureTracing(options: TracingOptions): ConfiguredTracing {
+  const { warn } = options;
+  const settings = readTraceSettings(warn);
+  if (settings.sdkDisabled) {
+    return { provider: undefined, propagator: undefined, destination: 'OTEL_SDK_DISABLED=true' };
+  }
+
+  const droppedSpans = options.onSpansDropped
+    ? new DroppedSpanMeterProvider(options.onSpansDropped)
+    : undefined;
+  const selfObservability = droppedSpans ? { selfObsMeterProvider: droppedSpans } : {};
+  const batched = (exporter: SpanExporter): SpanProcessor => {
+    const batching = readBatching(warn);
+    const maxQueueSize = options.maxQueueSize ?? batching.maxQueueSize;
+    return new BatchSpanProcessor({
+      exporter,
       maxQueueSize,
-      read(OTEL_BSP_ENV.maxExportBatchSize, BATCHING_DEFAULTS.maxExportBatchSize, 1, 1_000_000),
-    ),
-    scheduledDelayMillis: read(
-      OTEL_BSP_ENV.scheduleDelay,
-      BATCHING_DEFAULTS.scheduledDelayMillis,
-      1,
-      600_000,
-    ),
+      maxExportBatchSize: Math.min(batching.maxExportBatchSize, maxQueueSize),
+      scheduledDelayMillis: options.scheduledDelayMillis ?? batching.scheduledDelayMillis,
+      ...selfObservability,
+    });
   };
-}
-
-/** Extracts a W3C traceparent from incoming headers into a context. */
-export function extractContext(headers: Record<string, string | string[] | undefined>): Context {
-  return propagation.extract(context.active(), headers);
-}
-
-/** Injects the active context's traceparent into outgoing headers. */
-export function injectContext(ctx: Context, headers: Record<string, string>): void {
-  propagation.inject(ctx, headers);
-}
-
-/**
- * OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, as the specification defines
- * them. The trace SDK no longer reads them itself.
- */
-export function samplerFromEnv(env: NodeJS.ProcessEnv): Sampler {
-  const name = nonEmpty(env[OTEL_ENV.sampler])?.toLowerCase() ?? 'parentbased_always_on';
-  const rawArg = nonEmpty(env[OTEL_ENV.samplerArg]);
-  const ratio = rawArg === undefined ? 1 : Number(rawArg);
-  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    throw new Error(`${OTEL_ENV.samplerArg}="${rawArg}" is not a ratio between 0 and 1`);
+  let spanProcessors: SpanProcessor[];
+  let destination: string;
+  if (options.exporter) {
+    spanProcessors = [batched(options.exporter)];
+    destination = '(test exporter)';
+  } else {
+    spanProcessors = settings.exporters.map((name) =>
+      name === 'otlp'
+        ? batched(otlpExporter(settings.protocol))
+        : new SimpleSpanProcessor({ exporter: consoleExporter(), ...selfObservability }),
+    );
+    destination = describeDestination(settings);
   }
-  switch (name) {
-    case 'always_on':
-      return new AlwaysOnSampler();
-    case 'always_off':
-      return new AlwaysOffSampler();
-    case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
-    default:
-      throw new Error(
-        `${OTEL_ENV.sampler}="${name}" is not supported (always_on, always_off, traceidratio, parentbased_*)`,
-      );
-  }
+
+  const provider = new TracerProvider({
+    resource: options.resource,
+    sampler: readSampler(warn),
+    spanProcessors,
+  });
+  return { provider, propagator: propagatorOf(settings.propagators), destination };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
+function describeDestination(settings: TraceSettings): string {
+  if (settings.exporters.length === 0) return `not exported (${settings.notExportedBecause})`;
+  return settings.exporters
+    .map((name) => (name === 'otlp' ? describeOtlpDestination(settings.protocol) : 'console (stdout)'))
+    .join(', ');
+}
+
+/** The propagators named, composed; undefined for none (the API's no-op propagator stays). */
+function propagatorOf(names: TraceSettings['propagators']): TextMapPropagator | undefined {
+  const propagators = names.map((name) =>
+    name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
+  );
+  if (propagators.length <= 1) return propagators[0];
+  return new CompositePropagator({ propagators });
 }
 
 /**

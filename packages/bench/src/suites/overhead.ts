@@ -126,6 +126,12 @@ export function printComparisons(
   for (let i = 1; i < builds.length; i++) {
     pairs.push([`${FULL.name}@${builds[i]}`, `${FULL.name}@${builds[i - 1]}`]);
   }
+  // Each build's own overhead, and this build against it: a change's before
+  // and after, paired by round, in one session.
+  for (const build of builds) {
+    const on = `${FULL.name}@${build}`;
+    pairs.push([on, OFF.name], [on, STOCK.name], [FULL.name, on]);
+  }
   for (const [a, b] of pairs) {
     const c = comparison(results, a, b);
     if (!c) continue;
@@ -155,12 +161,19 @@ export function printComparisons(
   }
   if (Object.keys(costs).length > 0) print(summaryLine('signal cost', costs));
 
-  const vsOff = comparison(results, FULL.name, OFF.name);
-  const vsStock = comparison(results, FULL.name, STOCK.name);
-  if (vsOff && vsStock) {
-    print(
-      `bench overhead: throughput_ratio=${vsOff.throughput.median.toFixed(3)} ` +
-        `p99_ratio=${vsOff.p99.median.toFixed(3)} vs_stock=${vsStock.throughput.median.toFixed(2)}`,
+  const overhead = (on: string): string | undefined => {
+    const vsOff = comparison(results, on, OFF.name);
+    const vsStock = comparison(results, on, STOCK.name);
+    if (!vsOff || !vsStock) return undefined;
+    return (
+      `throughput_ratio=${vsOff.throughput.median.toFixed(3)} ` +
+      `p99_ratio=${vsOff.p99.median.toFixed(3)} vs_stock=${vsStock.throughput.median.toFixed(2)}`
     );
+  };
+  const current = overhead(FULL.name);
+  if (current) print(`bench overhead: ${current}`);
+  for (const build of builds) {
+    const ofBuild = overhead(`${FULL.name}@${build}`);
+    if (ofBuild) print(`bench overhead of build: build=${build} ${ofBuild}`);
   }
 }

@@ -1,6 +1,6 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { CLIENT, DASHBOARD_UID, SERVER } from '@menagerie/contract';
+import { CLIENT, CLIENT_LOG_MESSAGE, DASHBOARD_UID, SERVER } from '@menagerie/contract';
 import * as q from '../queries/client.ts';
 import {
   buildDashboard,
@@ -33,6 +33,11 @@ export const clientDashboard = (): dashboard.Dashboard =>
         outcomeSharePanel(),
         requestsByScenarioPanel(),
         unsentPanel(),
+      ),
+      row(
+        'Correctness: answers against what each scenario expects',
+        expectedSharePanel(),
+        unexpectedOutcomesPanel(),
       ),
       row('Latency', callerVsServerLatencyPanel(), callerP99ByScenarioPanel(), inFlightPanel()),
       row('Telemetry health', spansDroppedPanel()),
@@ -153,6 +158,36 @@ function inFlightPanel(): timeseries.PanelBuilder {
     .span(12)
     .height(8)
     .withTarget(promQuery(q.requestsInFlight, '{{pod}}').refId('A'));
+}
+
+// ---- Correctness --------------------------------------------------------------
+
+function expectedSharePanel(): timeseries.PanelBuilder {
+  return defaultTimeseries()
+    .title('Answered as expected')
+    .description(
+      `Share of ${CLIENT.name}'s requests whose answer is the one their scenario expects (201 for a valid animal, 400 for each kind of invalid one, 404 for a missing id...). The client doubles as a correctness check of ${SERVER.name}: below 1 means 5xx, timeouts, network errors, valid animals refused or invalid ones accepted.`,
+    )
+    .unit('percentunit')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.expectedShare(RATE_INTERVAL), 'as expected').refId('A'))
+    .min(0)
+    .max(1);
+}
+
+function unexpectedOutcomesPanel(): timeseries.PanelBuilder {
+  return stackedTimeseries()
+    .title('Unexpected outcomes, by scenario')
+    .description(
+      `Requests per second whose outcome their scenario did not expect, by scenario and outcome. Each one is also a warn or error line in ${CLIENT.name}'s logs (msg "${CLIENT_LOG_MESSAGE.unexpected}") with its trace id.`,
+    )
+    .unit('reqps')
+    .datasource(DATASOURCE.prometheus)
+    .span(12)
+    .height(8)
+    .withTarget(promQuery(q.unexpectedByScenario(RATE_INTERVAL), '{{scenario}} {{outcome}}').refId('A'));
 }
 
 // ---- Telemetry health ---------------------------------------------------------

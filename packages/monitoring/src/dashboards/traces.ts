@@ -35,7 +35,7 @@ export const tracesDashboard = (): dashboard.Dashboard =>
         'Traces',
         slowTracesTable(),
         failingTracesTable(),
-        failingClientRequestsTable(),
+        unexpectedClientRequestsTable(),
         serviceGraphPanel(),
       ),
       row('Span metrics (RED from traces)', spanRatePanel(), spanErrorRatioPanel(), spanP99Panel()),
@@ -78,11 +78,11 @@ function failingTracesTable(): table.PanelBuilder {
     );
 }
 
-function failingClientRequestsTable(): table.PanelBuilder {
+function unexpectedClientRequestsTable(): table.PanelBuilder {
   return new table.PanelBuilder()
-    .title('Failing client requests by scenario')
+    .title('Client requests with an unexpected outcome, by scenario')
     .description(
-      `Client spans in error status with their scenario (${SPAN_ATTRIBUTE.scenario}); the client's spans are the parents of the server's.`,
+      `The client's request spans whose outcome their scenario did not expect (${SPAN_ATTRIBUTE.expectation} = unmet: a 5xx, no answer, a valid animal refused, an invalid one accepted), with the scenario and the status it expected. Their children are one client span per attempt (a 4xx marks an attempt as an error even when the scenario asked for it), each the parent of a server span.`,
     )
     .unit('ms')
     .datasource(DATASOURCE.tempo)
@@ -90,7 +90,7 @@ function failingClientRequestsTable(): table.PanelBuilder {
     .height(8)
     .withTarget(
       traceqlSearch(
-        `{ resource.service.name = "${CLIENT.name}" && status = error } | select(span.${SPAN_ATTRIBUTE.scenario})`,
+        `{ resource.service.name = "${CLIENT.name}" && span.${SPAN_ATTRIBUTE.expectation} = "unmet" } | select(span.${SPAN_ATTRIBUTE.scenario}, span.${SPAN_ATTRIBUTE.expectedStatus})`,
       ).refId('A'),
     );
 }

@@ -1,6 +1,7 @@
 import {
   CLIENT_METRICS,
   COMMON_METRICS,
+  type Expectation,
   FAILED_OUTCOMES,
   LABEL,
   SERVER_METRICS,
@@ -14,7 +15,7 @@ import { anyService, client, server } from './scope.ts';
  * for the same traffic, as the client dashboard shows them.
  */
 
-const { outcome, scenario, reason } = LABEL;
+const { outcome, scenario, reason, expectation } = LABEL;
 const { pod, service } = TARGET_LABEL;
 const requests = `${CLIENT_METRICS.requestDuration.name}_count`;
 const requestBuckets = `${CLIENT_METRICS.requestDuration.name}_bucket`;
@@ -55,6 +56,18 @@ export const requestsInFlight = `sum by (${pod}) (${CLIENT_METRICS.requestsInFli
 /** Requests the service failed from the caller's side (5xx, network errors, timeouts), as a share; 0 while none. */
 export const failedShare = (window: string): string =>
   `(sum(rate(${requests}{${client}, ${oneOf(outcome, FAILED_OUTCOMES)}}[${window}])) or 0 * sum(rate(${requests}{${client}}[${window}]))) / sum(rate(${requests}{${client}}[${window}]))`;
+
+const checks = CLIENT_METRICS.expectations.name;
+const unmet: Expectation = 'unmet';
+const met: Expectation = 'met';
+
+/** Share of the client's requests answered as their scenario expects (the server's correctness, seen from outside). */
+export const expectedShare = (window: string): string =>
+  `sum(rate(${checks}{${client}, ${expectation}="${met}"}[${window}])) / sum(rate(${checks}{${client}}[${window}]))`;
+
+/** Requests whose outcome their scenario did not expect, per second, by scenario and outcome; 0 while there are none. */
+export const unexpectedByScenario = (window: string): string =>
+  `(sum by (${scenario}, ${outcome}) (rate(${checks}{${client}, ${expectation}="${unmet}"}[${window}]))) or on () vector(0)`;
 
 /** Spans the services could not export, per second. */
 export const spansDropped = (window: string): string =>

@@ -11,10 +11,15 @@ import {
   trace,
 } from '@opentelemetry/api';
 import {
+  ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
@@ -22,12 +27,21 @@ import {
 import type { Context, Middleware } from 'koa';
 
 import type { ServerMetrics } from '../telemetry.ts';
+import { serverAddressParser } from './server-address.ts';
 
 const knownMethods = new Set<string>(KNOWN_METHODS);
 
 /** The `method` label: a known method, or OTHER_METHOD for anything else. */
 export function methodLabel(method: string): string {
   return knownMethods.has(method) ? method : OTHER_METHOD;
+}
+
+/**
+ * The method in a span name: the method, or `HTTP` when it is folded into
+ * OTHER_METHOD, as the HTTP semantic conventions name such spans.
+ */
+export function spanNameMethod(method: string): string {
+  return method === OTHER_METHOD ? 'HTTP' : method;
 }
 
 /** The `route` label: the matched route template, never the raw path. */
@@ -65,6 +79,7 @@ export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Mi
     contextHeaders.some((field) => headers[field] !== undefined)
       ? propagation.extract(ROOT_CONTEXT, headers)
       : ROOT_CONTEXT;
+  const serverAddress = serverAddressParser();
   return async (ctx, next) => {
     const started = performance.now();
     if (inFlight) inFlight.requests++;
@@ -78,12 +93,22 @@ export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Mi
       let traceId: string | undefined;
       if (span) {
         const state = ctx.state as RequestState;
+        const { req } = ctx;
         const attributes: Attributes = {
           [ATTR_HTTP_REQUEST_METHOD]: method,
           [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
           [ATTR_URL_PATH]: ctx.path,
           [ATTR_URL_SCHEME]: ctx.protocol,
+          [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
         };
+        if (method === OTHER_METHOD) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = ctx.method;
+        const server = serverAddress(req.headers.host, ctx.protocol);
+        if (server) {
+          attributes[ATTR_SERVER_ADDRESS] = server.address;
+          attributes[ATTR_SERVER_PORT] = server.port;
+        }
+        const client = req.socket.remoteAddress;
+        if (client) attributes[ATTR_CLIENT_ADDRESS] = client;
         if (route !== UNMATCHED_ROUTE) attributes[ATTR_HTTP_ROUTE] = route;
         const userAgent = ctx.get('User-Agent');
         if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
@@ -96,7 +121,8 @@ export function instrumentRequests({ tracer, metrics, log }: RequestSignals): Mi
         // Read before end(): an ended span no longer records.
         traceId = span.isRecording() ? span.spanContext().traceId : undefined;
         span.setAttributes(attributes);
-        span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
+        const nameMethod = spanNameMethod(method);
+        span.updateName(route === UNMATCHED_ROUTE ? nameMethod : `${nameMethod} ${route}`);
         span.end();
       }
       if (metrics) {
