@@ -8,7 +8,8 @@
 #   4. `helmfile apply` with the environment in $MENAGERIE_ENV (default:
 #      default) and that image tag, printing progress while the releases
 #      come up;
-#   5. runs `helm test` and prints the URLs and the Grafana login.
+#   5. runs `helm test` and prints the URLs (through the Gateway, and the
+#      port-forward fallback) and the Grafana login.
 # Non-interactive: it never prompts. With CI=true it installs the helm-diff
 # plugin itself and prints no password.
 # Tear it all down with scripts/kind-down.sh.
@@ -134,7 +135,7 @@ if ! wait "$apply_pid"; then
   tail -n 40 "$apply_log" >&2
   die "helmfile apply failed (the releases were rolled back; full log: $apply_log)"
 fi
-grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|menagerie) ' "$apply_log" >&2 || true
+grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|gateway-crds|envoy-gateway|menagerie) ' "$apply_log" >&2 || true
 
 step "helm test $MENAGERIE_RELEASE [$(elapsed)]"
 helm test "$MENAGERIE_RELEASE" --namespace "$MENAGERIE_NAMESPACE" --kube-context "$MENAGERIE_KUBE_CONTEXT" \
@@ -151,12 +152,19 @@ fi
 cat >&2 <<EOF
 
 [menagerie] Menagerie is up on kind (environment $environment, $(elapsed)).
+Through the Gateway (Envoy Gateway), by host name on one local port:
   Grafana        $GRAFANA_HOST_URL      login: $login
                  (dashboards in the Menagerie folder; Explore for Loki logs and Tempo traces)
+  The API        $API_HOST_URL/animals
   Prometheus     $PROMETHEUS_HOST_URL
   Alertmanager   $ALERTMANAGER_HOST_URL
-  The app        kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$MENAGERIE_SERVER $MENAGERIE_SERVER_PORT:$MENAGERIE_SERVER_PORT
-                 then http://localhost:$MENAGERIE_SERVER_PORT/animals
-  Rollback demo  scripts/rollback-demo.sh
-  Tear down      scripts/kind-down.sh
+  (*.localhost resolves to 127.0.0.1 in browsers and curl; for other clients:
+   curl --resolve grafana.$GATEWAY_DOMAIN:$GATEWAY_HOST_PORT:127.0.0.1 $GRAFANA_HOST_URL)
+The fallback without the Gateway, kubectl port-forward, then http://localhost:<port>:
+  kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$GRAFANA_SERVICE 3000:$GRAFANA_PORT
+  kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$MENAGERIE_SERVER $MENAGERIE_SERVER_PORT:$MENAGERIE_SERVER_PORT
+  kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$PROMETHEUS_SERVICE $PROMETHEUS_PORT:$PROMETHEUS_PORT
+  kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$ALERTMANAGER_SERVICE $ALERTMANAGER_PORT:$ALERTMANAGER_PORT
+Rollback demo    scripts/rollback-demo.sh
+Tear down        scripts/kind-down.sh
 EOF

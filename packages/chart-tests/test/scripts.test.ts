@@ -41,9 +41,16 @@ describe('deploy scripts', () => {
       'PROMETHEUS_SERVICE',
       'PROMETHEUS_PORT',
       'GRAFANA_ADMIN_SECRET',
+      'GATEWAY_HOST_PORT',
+      'GATEWAY_DOMAIN',
       'GRAFANA_HOST_URL',
+      'API_HOST_URL',
       'PROMETHEUS_HOST_URL',
       'ALERTMANAGER_HOST_URL',
+      'GRAFANA_SERVICE',
+      'GRAFANA_PORT',
+      'ALERTMANAGER_SERVICE',
+      'ALERTMANAGER_PORT',
     ];
     const { stdout } = await execFileAsync('bash', [
       '-c',
@@ -51,11 +58,19 @@ describe('deploy scripts', () => {
     ]);
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
     const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
-    const hostPort = (containerPort: unknown) =>
-      cluster.nodes[0].extraPortMappings.find(
-        (m: { containerPort: number }) => m.containerPort === containerPort,
-      )?.hostPort;
-    const kind = readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/kind.yaml'));
+    // The gateway's node port, as deploy/helmfile/values/envoy-gateway.yaml patches it in.
+    const [{ nodePort }] = valueAt(
+      readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/envoy-gateway.yaml')),
+      'config.envoyGateway.envoyProxy.provider.kubernetes.envoyService.patch.value.spec.ports'.split('.'),
+    ) as { nodePort: number }[];
+    const hostPort = cluster.nodes[0].extraPortMappings.find(
+      (m: { containerPort: number }) => m.containerPort === nodePort,
+    )?.hostPort;
+    const gateway = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['gateway']) as {
+      domain: string;
+      hosts: Record<string, string>;
+    };
+    const url = (route: string) => `http://${gateway.hosts[route]}.${gateway.domain}:${hostPort}`;
     expect(values).to.deep.equal({
       MENAGERIE_CLUSTER: cluster.name,
       MENAGERIE_KUBE_CONTEXT: `kind-${cluster.name}`,
@@ -71,9 +86,16 @@ describe('deploy scripts', () => {
         'admin',
         'existingSecret',
       ]),
-      GRAFANA_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['grafana', 'service', 'nodePort']))}`,
-      PROMETHEUS_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'prometheus', 'service', 'nodePort']))}`,
-      ALERTMANAGER_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'alertmanager', 'service', 'nodePort']))}`,
+      GATEWAY_HOST_PORT: String(hostPort),
+      GATEWAY_DOMAIN: gateway.domain,
+      GRAFANA_HOST_URL: url('grafana'),
+      API_HOST_URL: url('api'),
+      PROMETHEUS_HOST_URL: url('prometheus'),
+      ALERTMANAGER_HOST_URL: url('alertmanager'),
+      GRAFANA_SERVICE: STACK.grafana.service,
+      GRAFANA_PORT: String(STACK.grafana.port),
+      ALERTMANAGER_SERVICE: STACK.alertmanager.service,
+      ALERTMANAGER_PORT: String(STACK.alertmanager.port),
     });
   });
 });

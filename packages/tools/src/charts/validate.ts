@@ -1,3 +1,6 @@
+import * as envoyGateway from '@kubernetes-models/envoy-gateway';
+import * as fluxCd from '@kubernetes-models/flux-cd';
+import * as gatewayApi from '@kubernetes-models/gateway-api';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
 import * as kubernetes from 'kubernetes-models';
 import type { K8sObject } from './manifests.ts';
@@ -13,8 +16,10 @@ function isModelClass(value: unknown): value is ModelClass {
 }
 
 /**
- * Every model class of the Kubernetes API and the prometheus-operator CRDs,
- * by "apiVersion/kind". The packages export them in nested namespaces
+ * Every model class of the Kubernetes API and the custom resources the
+ * project writes (prometheus-operator; Gateway API and Envoy Gateway's
+ * EnvoyProxy; Flux's sources, HelmReleases and Kustomizations), by
+ * "apiVersion/kind". The packages export them in nested namespaces
  * (apps.v1.Deployment, monitoringCoreosCom.v1.ServiceMonitor, …).
  */
 function collectModels(): Map<string, ModelClass> {
@@ -27,6 +32,9 @@ function collectModels(): Map<string, ModelClass> {
   };
   visit(kubernetes, 0);
   visit(prometheusOperator, 0);
+  visit(gatewayApi, 0);
+  visit(envoyGateway, 0);
+  visit(fluxCd, 0);
   return models;
 }
 
