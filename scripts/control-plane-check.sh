@@ -174,11 +174,25 @@ helm install prometheus-operator-crds "$upstream/prometheus-operator-crds" -n "$
   die "the CRD release did not install"
 kubectl get crd -o name | indent
 
+# The Gateway API CRDs, from the gateway-crds release's chart when it is
+# unpacked too (gateway-crds-helm); without them the umbrella installs with its
+# Gateway switched off.
+gateway_args=()
+if [ -f "$upstream/gateway-crds-helm/Chart.yaml" ]; then
+  step "helm install gateway-crds (Gateway API and Envoy Gateway CRDs)"
+  helm install gateway-crds "$upstream/gateway-crds-helm" -n envoy-gateway-system --create-namespace \
+    -f deploy/helmfile/values/gateway-crds.yaml >"$work/gateway-crds.out" || die "the gateway CRD release did not install"
+  kubectl get crd -o name | grep 'gateway\.networking\.k8s\.io' | indent
+else
+  log "$upstream/gateway-crds-helm is not unpacked: the umbrella installs with gateway.enabled=false"
+  gateway_args=(--set gateway.enabled=false)
+fi
+
 step "presync hook: scripts/ensure-paging-secret.sh"
-scripts/ensure-paging-secret.sh "$ns" menagerie-pagerduty routing-key
+scripts/ensure-paging-secret.sh "$ns" menagerie-pagerduty routing-key "$release"
 
 step "helm install $release (environment $environment${*:+, $*})"
-if ! helm install "$release" "$umbrella" -n "$ns" "${values_args[@]}" "$@" >"$work/install.out" 2>&1; then
+if ! helm install "$release" "$umbrella" -n "$ns" "${values_args[@]}" "${gateway_args[@]}" "$@" >"$work/install.out" 2>&1; then
   cat "$work/install.out" >&2
   die "the umbrella release did not install"
 fi
@@ -244,7 +258,7 @@ indent <"$work/hooks.out"
 
 # ---------------------------------------------------- upgrade and rollback ---
 step "helm upgrade: a new menagerie-server version"
-if helm upgrade "$release" "$umbrella" -n "$ns" "${values_args[@]}" "$@" \
+if helm upgrade "$release" "$umbrella" -n "$ns" "${values_args[@]}" "${gateway_args[@]}" "$@" \
   --set menagerie-server.version=0.1.0-check >"$work/upgrade.out" 2>&1; then
   kubectl -n "$ns" rollout history deployment/"$MENAGERIE_SERVER" | indent
   kubectl -n "$ns" get replicasets -l app.kubernetes.io/name="$MENAGERIE_SERVER" | indent

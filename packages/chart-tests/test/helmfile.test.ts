@@ -107,9 +107,15 @@ describe('helmfile.yaml', () => {
 
   it("creates the paging Secret the chart's Alertmanager mounts, in the release namespace", () => {
     const [hook] = umbrella.hooks ?? [];
-    const paging = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['alerting', 'pagingSecret']);
+    const paging = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
+      'alerting',
+      'pagingSecret',
+    ]) as {
+      name: string;
+      key: string;
+    };
     expect(hook?.events).to.deep.equal(['presync']);
-    expect(hook?.args).to.deep.equal([umbrella.namespace, ...Object.values(paging as object)]);
+    expect(hook?.args).to.deep.equal([umbrella.namespace, paging.name, paging.key, umbrella.name]);
   });
 
   it('has the default and ci environments, and alloy', () => {

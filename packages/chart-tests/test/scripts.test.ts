@@ -248,7 +248,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
     });
     const { code, output } = await box.run(
       script('ensure-paging-secret.sh'),
-      ['menagerie', 'menagerie-pagerduty', 'routing-key'],
+      ['menagerie', 'menagerie-pagerduty', 'routing-key', 'menagerie'],
       {
         PAGING_ROUTING_KEY: 's3cret',
       },
@@ -260,8 +260,11 @@ describe('scripts/ensure-paging-secret.sh', () => {
       'kubectl create namespace menagerie --dry-run=client -o yaml',
       'kubectl apply -f -',
       'kubectl -n menagerie create secret generic menagerie-pagerduty --from-file=routing-key=/dev/stdin',
+      'kubectl -n menagerie label secret menagerie-pagerduty app.kubernetes.io/managed-by=Helm',
+      'kubectl -n menagerie annotate secret menagerie-pagerduty meta.helm.sh/release-name=menagerie meta.helm.sh/release-namespace=menagerie',
     ]);
-    expect(box.calls().at(-1)).to.include('create secret generic');
+    // Created first, then given Helm's ownership metadata, so the release can take it over.
+    expect(box.calls().slice(-3)[0]).to.include('create secret generic');
     expect(box.calls().join('\n')).to.not.include('s3cret');
     expect(output).to.include('created from PAGING_ROUTING_KEY');
   });
@@ -272,6 +275,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
       'menagerie',
       'menagerie-pagerduty',
       'routing-key',
+      'menagerie',
     ]);
     expect(code).to.equal(0);
     expect(output).to.include('exists: left as it is');
