@@ -182,6 +182,66 @@ describe('scripts/kind-up.sh', () => {
   });
 });
 
+describe('scripts/flux-up.sh', () => {
+  const fluxTools = {
+    docker: 'exit 0',
+    kind: 'exit 0',
+    kubectl: 'case "$*" in *"-f -"*|*/dev/stdin*) cat >/dev/null ;; esac; exit 0',
+    flux: 'exit 0',
+  };
+  const gitSource = { MENAGERIE_GIT_URL: 'https://git.example/fork.git', MENAGERIE_GIT_BRANCH: 'main' };
+
+  it('names every missing prerequisite, the age key included, and changes nothing', async () => {
+    const box = sandbox({}, ['git']);
+    const { code, output } = await box.run(script('flux-up.sh'), [], gitSource);
+    expect(code).to.not.equal(0);
+    for (const tool of ['docker', 'kind', 'kubectl', 'flux']) {
+      expect(output).to.include(`missing: ${tool} is not installed`);
+    }
+    expect(output).to.include('SOPS_AGE_KEY_FILE must name the age key file');
+    expect(box.calls()).to.deep.equal([]);
+  });
+
+  it('installs the pinned Flux, gives it the age key through stdin, and points it at the repository', async () => {
+    const box = sandbox(fluxTools, ['git']);
+    const keyFile = path.join(box.root, 'age.key');
+    writeFileSync(keyFile, 'the-private-age-key\n');
+    const { code, output } = await box.run(script('flux-up.sh'), [], {
+      ...gitSource,
+      SOPS_AGE_KEY_FILE: keyFile,
+      CI: 'true',
+    });
+    expect(code, output).to.equal(0);
+    const calls = box.calls();
+    const { stdout } = await execFileAsync('bash', [
+      '-c',
+      `source "${script('lib/stack.sh')}"; source "${script('lib/kind.sh')}"; echo "$MENAGERIE_FLUX_VERSION"`,
+    ]);
+    const appVersion = parse(
+      readFileSync(path.join(REPOSITORY_ROOT, 'charts', SERVER.name, 'Chart.yaml'), 'utf8'),
+    ).appVersion as string;
+    // The images the HelmRelease runs: the chart's default tag.
+    expect(
+      calls.some(
+        (call) => call.startsWith('docker build') && call.includes(`--tag ${SERVER.name}:${appVersion} `),
+      ),
+    ).to.equal(true);
+    const flux = calls.filter((call) => /^(flux|kubectl apply -f deploy)/.test(call));
+    expect(flux).to.deep.equal([
+      `flux install --version=${stdout.trim()}`,
+      'flux create source git flux-system --url=https://git.example/fork.git --branch=main --interval=1m',
+      'kubectl apply -f deploy/flux/clusters/kind/menagerie.yaml',
+      'flux reconcile kustomization menagerie --with-source --timeout=25m',
+      'flux get helmreleases -n flux-system',
+    ]);
+    expect(calls).to.include(
+      'kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=/dev/stdin --dry-run=client -o yaml',
+    );
+    expect(calls.join('\n')).to.not.include('the-private-age-key');
+    expect(output).to.include('delivered by Flux from https://git.example/fork.git (main)');
+  });
+});
+
 describe('image_tag (scripts/lib/stack.sh)', () => {
   /** A throwaway git repository with the scripts in it, so image_tag sees its own work tree. */
   async function repository() {

@@ -33,6 +33,8 @@ describe('shellcheck', () => {
     'scripts/e2e.sh',
     'scripts/ci/collect-diagnostics.sh',
     'scripts/control-plane-check.sh',
+    'scripts/kind-up.sh',
+    'scripts/flux-up.sh',
   ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([
