@@ -242,6 +242,28 @@ describe('scripts/flux-up.sh', () => {
   });
 });
 
+describe('scripts/compose-up.sh', () => {
+  it('names Docker and the missing upstream charts, and changes nothing', async () => {
+    const box = sandbox();
+    const { code, output } = await box.run(script('compose-up.sh'));
+    expect(code).to.not.equal(0);
+    expect(output).to.include('missing: docker is not installed');
+    expect(output).to.include('MENAGERIE_UPSTREAM_CHARTS must name a folder');
+    expect(box.calls()).to.deep.equal([]);
+  });
+
+  it('names a Docker without Compose v2', async () => {
+    const box = sandbox({ docker: '[ "$1" = compose ] && exit 1; exit 0' });
+    const { code, output } = await box.run(script('compose-up.sh'), [], {
+      MENAGERIE_UPSTREAM_CHARTS: box.root,
+    });
+    expect(code).to.not.equal(0);
+    expect(output).to.include('Docker Compose v2 (docker compose) is not installed');
+    expect(output).to.not.include('MENAGERIE_UPSTREAM_CHARTS must');
+    expect(box.calls()).to.deep.equal(['docker compose version']);
+  });
+});
+
 describe('image_tag (scripts/lib/stack.sh)', () => {
   /** A throwaway git repository with the scripts in it, so image_tag sees its own work tree. */
   async function repository() {

@@ -35,6 +35,7 @@ describe('shellcheck', () => {
     'scripts/control-plane-check.sh',
     'scripts/kind-up.sh',
     'scripts/flux-up.sh',
+    'scripts/compose-up.sh',
   ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([
