@@ -174,17 +174,19 @@ helm install prometheus-operator-crds "$upstream/prometheus-operator-crds" -n "$
   die "the CRD release did not install"
 kubectl get crd -o name | indent
 
-# The Gateway API CRDs, from the gateway-crds release's chart when it is
-# unpacked too (gateway-crds-helm); without them the umbrella installs with its
-# Gateway switched off.
+# Envoy Gateway, the envoy-gateway release, when its chart is unpacked too
+# (gateway-helm): its crds/ folder brings the Gateway API CRDs the umbrella's
+# Gateway and routes need. Without hooks: its certificate Job would wait for a
+# kubelet. Without the chart the umbrella installs with its Gateway off.
 gateway_args=()
-if [ -f "$upstream/gateway-crds-helm/Chart.yaml" ]; then
-  step "helm install gateway-crds (Gateway API and Envoy Gateway CRDs)"
-  helm install gateway-crds "$upstream/gateway-crds-helm" -n envoy-gateway-system --create-namespace \
-    -f deploy/helmfile/values/gateway-crds.yaml >"$work/gateway-crds.out" || die "the gateway CRD release did not install"
+if [ -f "$upstream/gateway-helm/Chart.yaml" ]; then
+  step "helm install envoy-gateway (its CRDs from crds/, no hooks)"
+  helm install envoy-gateway "$upstream/gateway-helm" -n envoy-gateway-system --create-namespace --no-hooks \
+    -f deploy/helmfile/values/envoy-gateway.yaml >"$work/envoy-gateway.out" 2>&1 ||
+    { cat "$work/envoy-gateway.out" >&2; die "the envoy-gateway release did not install"; }
   kubectl get crd -o name | grep 'gateway\.networking\.k8s\.io' | indent
 else
-  log "$upstream/gateway-crds-helm is not unpacked: the umbrella installs with gateway.enabled=false"
+  log "$upstream/gateway-helm is not unpacked: the umbrella installs with gateway.enabled=false"
   gateway_args=(--set gateway.enabled=false)
 fi
 

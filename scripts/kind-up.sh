@@ -120,7 +120,7 @@ if ! wait "$apply_pid"; then
   tail -n 40 "$apply_log" >&2
   die "helmfile apply failed (the releases were rolled back; full log: $apply_log)"
 fi
-grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|gateway-crds|envoy-gateway|menagerie) ' "$apply_log" >&2 || true
+grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|envoy-gateway|menagerie) ' "$apply_log" >&2 || true
 
 step "helm test $MENAGERIE_RELEASE [$(elapsed)]"
 helm test "$MENAGERIE_RELEASE" --namespace "$MENAGERIE_NAMESPACE" --kube-context "$MENAGERIE_KUBE_CONTEXT" \
