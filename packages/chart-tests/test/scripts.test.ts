@@ -59,12 +59,12 @@ describe('deploy scripts', () => {
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
     const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
     // The gateway's node port, as deploy/helmfile/values/envoy-gateway.yaml patches it in.
-    const [{ nodePort }] = valueAt(
+    const [gatewayPort] = valueAt(
       readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/envoy-gateway.yaml')),
       'config.envoyGateway.envoyProxy.provider.kubernetes.envoyService.patch.value.spec.ports'.split('.'),
     ) as { nodePort: number }[];
     const hostPort = cluster.nodes[0].extraPortMappings.find(
-      (m: { containerPort: number }) => m.containerPort === nodePort,
+      (m: { containerPort: number }) => m.containerPort === gatewayPort?.nodePort,
     )?.hostPort;
     const gateway = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['gateway']) as {
       domain: string;
