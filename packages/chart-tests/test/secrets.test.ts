@@ -55,6 +55,7 @@ describe('secrets in git', () => {
       'deploy/secrets/plain.sops.yaml': 'alerting:\n  key: never-encrypted\n',
       'deploy/fine.sops.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ok\nstringData:\n  k: ${ENC}\nsops:\n  mac: ${ENC}\n  encrypted_regex: ^(data|stringData)$\n`,
       'README.md': 'Nothing here.\n',
+      '.sops.yaml': 'creation_rules:\n  - age: age1example\n',
     });
     writeFileSync(path.join(root, 'untracked.txt'), AGE_KEY);
     expect(scanRepository(root)).to.have.deep.members([

@@ -17,8 +17,8 @@ const PRIVATE_KEYS: readonly { name: string; pattern: RegExp }[] = [
 
 /** The files whose YAML (or JSON) documents are read for Secrets and SOPS metadata. */
 const STRUCTURED = /\.(ya?ml|json)$/;
-/** Files meant to be SOPS-encrypted, by the project's naming (.sops.yaml is SOPS's own config). */
-const SOPS_FILE = /\.sops\.(ya?ml|json)$/;
+/** Files meant to be SOPS-encrypted, by the project's naming; `.sops.yaml` itself is SOPS's configuration. */
+const SOPS_FILE = /(^|\/)[^/.][^/]*\.sops\.(ya?ml|json)$/;
 
 type Tree = Record<string, unknown>;
 const isTree = (value: unknown): value is Tree =>
