@@ -174,11 +174,27 @@ helm install prometheus-operator-crds "$upstream/prometheus-operator-crds" -n "$
   die "the CRD release did not install"
 kubectl get crd -o name | indent
 
+# Envoy Gateway, the envoy-gateway release, when its chart is unpacked too
+# (gateway-helm): its crds/ folder brings the Gateway API CRDs the umbrella's
+# Gateway and routes need. Without hooks: its certificate Job would wait for a
+# kubelet. Without the chart the umbrella installs with its Gateway off.
+gateway_args=()
+if [ -f "$upstream/gateway-helm/Chart.yaml" ]; then
+  step "helm install envoy-gateway (its CRDs from crds/, no hooks)"
+  helm install envoy-gateway "$upstream/gateway-helm" -n envoy-gateway-system --create-namespace --no-hooks \
+    -f deploy/helmfile/values/envoy-gateway.yaml >"$work/envoy-gateway.out" 2>&1 ||
+    { cat "$work/envoy-gateway.out" >&2; die "the envoy-gateway release did not install"; }
+  kubectl get crd -o name | grep 'gateway\.networking\.k8s\.io' | indent
+else
+  log "$upstream/gateway-helm is not unpacked: the umbrella installs with gateway.enabled=false"
+  gateway_args=(--set gateway.enabled=false)
+fi
+
 step "presync hook: scripts/ensure-paging-secret.sh"
-scripts/ensure-paging-secret.sh "$ns" menagerie-pagerduty routing-key
+scripts/ensure-paging-secret.sh "$ns" menagerie-pagerduty routing-key "$release"
 
 step "helm install $release (environment $environment${*:+, $*})"
-if ! helm install "$release" "$umbrella" -n "$ns" "${values_args[@]}" "$@" >"$work/install.out" 2>&1; then
+if ! helm install "$release" "$umbrella" -n "$ns" "${values_args[@]}" "${gateway_args[@]}" "$@" >"$work/install.out" 2>&1; then
   cat "$work/install.out" >&2
   die "the umbrella release did not install"
 fi
@@ -244,7 +260,7 @@ indent <"$work/hooks.out"
 
 # ---------------------------------------------------- upgrade and rollback ---
 step "helm upgrade: a new menagerie-server version"
-if helm upgrade "$release" "$umbrella" -n "$ns" "${values_args[@]}" "$@" \
+if helm upgrade "$release" "$umbrella" -n "$ns" "${values_args[@]}" "${gateway_args[@]}" "$@" \
   --set menagerie-server.version=0.1.0-check >"$work/upgrade.out" 2>&1; then
   kubectl -n "$ns" rollout history deployment/"$MENAGERIE_SERVER" | indent
   kubectl -n "$ns" get replicasets -l app.kubernetes.io/name="$MENAGERIE_SERVER" | indent

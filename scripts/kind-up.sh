@@ -8,13 +8,15 @@
 #   4. `helmfile apply` with the environment in $MENAGERIE_ENV (default:
 #      default) and that image tag, printing progress while the releases
 #      come up;
-#   5. runs `helm test` and prints the URLs and the Grafana login.
+#   5. runs `helm test` and prints the URLs (through the Gateway, and the
+#      port-forward fallback) and the Grafana login.
 # Non-interactive: it never prompts. With CI=true it installs the helm-diff
 # plugin itself and prints no password.
 # Tear it all down with scripts/kind-down.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/stack.sh"
+source "$(dirname "$0")/lib/kind.sh"
 cd "$MENAGERIE_ROOT"
 
 environment=${MENAGERIE_ENV:-default}
@@ -91,28 +93,12 @@ log "docker, kind ${kind_version}, kubectl, helm ${helm_version}, helmfile ${hel
 
 # ---------------------------------------------------------------- cluster ---
 step "kind cluster $MENAGERIE_CLUSTER"
-if kind get clusters 2>/dev/null | grep -qx "$MENAGERIE_CLUSTER"; then
-  log "reusing the existing cluster"
-else
-  kind create cluster --config deploy/kind/cluster.yaml --wait 180s
-fi
-kubectl config use-context "$MENAGERIE_KUBE_CONTEXT" >/dev/null
+ensure_kind_cluster
 
 # ----------------------------------------------------------------- images ---
-# Through an image archive rather than `kind load docker-image`, which fails
-# with Docker's containerd image store (the default in recent Docker Desktop).
-revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 tag=$(image_tag)
-archive_dir=$(mktemp -d -t menagerie-images.XXXXXX)
-for app in "$MENAGERIE_SERVER" "$MENAGERIE_CLIENT"; do
-  image="$app:$tag"
-  step "building $image [$(elapsed)]"
-  docker build --build-arg "APP=${app#menagerie-}" --build-arg "MENAGERIE_REVISION=$revision" \
-    --tag "$image" .
-  docker save --output "$archive_dir/$app.tar" "$image"
-  kind load image-archive --name "$MENAGERIE_CLUSTER" "$archive_dir/$app.tar"
-done
-rm -rf "$archive_dir"
+step "images $MENAGERIE_SERVER:$tag, $MENAGERIE_CLIENT:$tag [$(elapsed)]"
+load_app_images "$tag"
 
 # --------------------------------------------------------------- releases ---
 step "helmfile -e $environment apply [$(elapsed)]"
@@ -134,29 +120,17 @@ if ! wait "$apply_pid"; then
   tail -n 40 "$apply_log" >&2
   die "helmfile apply failed (the releases were rolled back; full log: $apply_log)"
 fi
-grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|menagerie) ' "$apply_log" >&2 || true
+grep -E '^(UPDATED RELEASES|NAME|prometheus-operator-crds|envoy-gateway|menagerie) ' "$apply_log" >&2 || true
 
 step "helm test $MENAGERIE_RELEASE [$(elapsed)]"
 helm test "$MENAGERIE_RELEASE" --namespace "$MENAGERIE_NAMESPACE" --kube-context "$MENAGERIE_KUBE_CONTEXT" \
   --timeout 5m || die "helm test failed: the stack is up but not wired (kubectl -n $MENAGERIE_NAMESPACE get pods)"
 
 # ------------------------------------------------------------------ where ---
-if [ "$ci" = true ]; then
-  login="admin / \$(kubectl -n $MENAGERIE_NAMESPACE get secret $GRAFANA_ADMIN_SECRET -o jsonpath='{.data.admin-password}' | base64 -d)"
-else
-  password=$(kubectl --context "$MENAGERIE_KUBE_CONTEXT" -n "$MENAGERIE_NAMESPACE" get secret "$GRAFANA_ADMIN_SECRET" \
-    -o jsonpath='{.data.admin-password}' | base64 -d)
-  login="admin / $password"
-fi
 cat >&2 <<EOF
 
 [menagerie] Menagerie is up on kind (environment $environment, $(elapsed)).
-  Grafana        $GRAFANA_HOST_URL      login: $login
-                 (dashboards in the Menagerie folder; Explore for Loki logs and Tempo traces)
-  Prometheus     $PROMETHEUS_HOST_URL
-  Alertmanager   $ALERTMANAGER_HOST_URL
-  The app        kubectl -n $MENAGERIE_NAMESPACE port-forward svc/$MENAGERIE_SERVER $MENAGERIE_SERVER_PORT:$MENAGERIE_SERVER_PORT
-                 then http://localhost:$MENAGERIE_SERVER_PORT/animals
-  Rollback demo  scripts/rollback-demo.sh
-  Tear down      scripts/kind-down.sh
+$(print_stack_urls "$(grafana_login)")
+Rollback demo    scripts/rollback-demo.sh
+Tear down        scripts/kind-down.sh
 EOF

@@ -13,10 +13,20 @@ MENAGERIE_SERVER_PORT=8080             # contract SERVER.port
 PROMETHEUS_SERVICE=kps-prometheus      # contract STACK.prometheus
 PROMETHEUS_PORT=9090
 GRAFANA_ADMIN_SECRET=grafana-admin     # umbrella grafana.admin.existingSecret
-# The UIs as deploy/kind/cluster.yaml publishes them on the host.
-GRAFANA_HOST_URL=http://localhost:3000
-PROMETHEUS_HOST_URL=http://localhost:9090
-ALERTMANAGER_HOST_URL=http://localhost:9093
+# The UIs and the API through the Gateway on kind: one loopback port (the
+# hostPort deploy/kind/cluster.yaml maps to the gateway's node port) and a host
+# name per route (the umbrella's gateway.hosts, under gateway.domain).
+GATEWAY_HOST_PORT=8000
+GATEWAY_DOMAIN=menagerie.localhost
+GRAFANA_HOST_URL=http://grafana.$GATEWAY_DOMAIN:$GATEWAY_HOST_PORT
+API_HOST_URL=http://api.$GATEWAY_DOMAIN:$GATEWAY_HOST_PORT
+PROMETHEUS_HOST_URL=http://prometheus.$GATEWAY_DOMAIN:$GATEWAY_HOST_PORT
+ALERTMANAGER_HOST_URL=http://alertmanager.$GATEWAY_DOMAIN:$GATEWAY_HOST_PORT
+# The fallback: the Services' ports forwarded to these local ports.
+GRAFANA_SERVICE=grafana                # contract STACK.grafana
+GRAFANA_PORT=80
+ALERTMANAGER_SERVICE=kps-alertmanager  # contract STACK.alertmanager
+ALERTMANAGER_PORT=9093
 
 # Docker memory kind-up.sh asks for before it starts: the stack's requests
 # (2.42 GiB with Alloy, the larger collector; packages/chart-tests adds them up

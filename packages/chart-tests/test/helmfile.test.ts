@@ -41,7 +41,7 @@ describe('helmfile.yaml', () => {
     const crds = helmfile.releases.find((release) => release.name === CRDS_RELEASE);
     expect(crds?.chart).to.equal(`prometheus-community/${CRDS_RELEASE}`);
     expect(crds?.version).to.match(/^\d+\.\d+\.\d+$/);
-    expect(umbrella.needs).to.deep.equal([`${crds?.namespace}/${CRDS_RELEASE}`]);
+    expect(umbrella.needs).to.include(`${crds?.namespace}/${CRDS_RELEASE}`);
     const kps = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
       'kube-prometheus-stack',
       'crds',
@@ -107,9 +107,15 @@ describe('helmfile.yaml', () => {
 
   it("creates the paging Secret the chart's Alertmanager mounts, in the release namespace", () => {
     const [hook] = umbrella.hooks ?? [];
-    const paging = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['alerting', 'pagingSecret']);
+    const paging = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
+      'alerting',
+      'pagingSecret',
+    ]) as {
+      name: string;
+      key: string;
+    };
     expect(hook?.events).to.deep.equal(['presync']);
-    expect(hook?.args).to.deep.equal([umbrella.namespace, ...Object.values(paging as object)]);
+    expect(hook?.args).to.deep.equal([umbrella.namespace, paging.name, paging.key, umbrella.name]);
   });
 
   it('has the default and ci environments, and alloy', () => {
@@ -243,21 +249,17 @@ describe('deploy/kind/cluster.yaml', () => {
     expect(cluster.nodes[0].image).to.match(/^kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
   });
 
-  it('publishes exactly the node ports the kind values give Grafana, Prometheus and Alertmanager, on loopback', () => {
-    const nodePorts = [
-      valueAt(kindValues, ['grafana', 'service', 'nodePort']),
-      valueAt(kindValues, ['kube-prometheus-stack', 'prometheus', 'service', 'nodePort']),
-      valueAt(kindValues, ['kube-prometheus-stack', 'alertmanager', 'service', 'nodePort']),
-    ];
+  it('publishes only the Gateway, on loopback: the UIs keep their ClusterIP Services', () => {
     const mappings = cluster.nodes[0].extraPortMappings as { containerPort: number; listenAddress: string }[];
-    expect(mappings.map((mapping) => mapping.containerPort)).to.have.members(nodePorts as number[]);
+    expect(mappings).to.have.length(1);
     for (const mapping of mappings) expect(mapping.listenAddress).to.equal('127.0.0.1');
+    expect(valueAt(kindValues, ['gateway', 'enabled'])).to.equal(true);
     for (const service of [
       ['grafana'],
       ['kube-prometheus-stack', 'prometheus'],
       ['kube-prometheus-stack', 'alertmanager'],
     ]) {
-      expect(valueAt(kindValues, [...service, 'service', 'type']), service.join('.')).to.equal('NodePort');
+      expect(valueAt(kindValues, [...service, 'service']), service.join('.')).to.equal(undefined);
     }
   });
 });

@@ -41,9 +41,16 @@ describe('deploy scripts', () => {
       'PROMETHEUS_SERVICE',
       'PROMETHEUS_PORT',
       'GRAFANA_ADMIN_SECRET',
+      'GATEWAY_HOST_PORT',
+      'GATEWAY_DOMAIN',
       'GRAFANA_HOST_URL',
+      'API_HOST_URL',
       'PROMETHEUS_HOST_URL',
       'ALERTMANAGER_HOST_URL',
+      'GRAFANA_SERVICE',
+      'GRAFANA_PORT',
+      'ALERTMANAGER_SERVICE',
+      'ALERTMANAGER_PORT',
     ];
     const { stdout } = await execFileAsync('bash', [
       '-c',
@@ -51,11 +58,19 @@ describe('deploy scripts', () => {
     ]);
     const values = Object.fromEntries(names.map((name, index) => [name, stdout.split('\n')[index]]));
     const cluster = parse(readFileSync(path.join(REPOSITORY_ROOT, 'deploy/kind/cluster.yaml'), 'utf8'));
-    const hostPort = (containerPort: unknown) =>
-      cluster.nodes[0].extraPortMappings.find(
-        (m: { containerPort: number }) => m.containerPort === containerPort,
-      )?.hostPort;
-    const kind = readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/kind.yaml'));
+    // The gateway's node port, as deploy/helmfile/values/envoy-gateway.yaml patches it in.
+    const [gatewayPort] = valueAt(
+      readValues(path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/envoy-gateway.yaml')),
+      'config.envoyGateway.envoyProxy.provider.kubernetes.envoyService.patch.value.spec.ports'.split('.'),
+    ) as { nodePort: number }[];
+    const hostPort = cluster.nodes[0].extraPortMappings.find(
+      (m: { containerPort: number }) => m.containerPort === gatewayPort?.nodePort,
+    )?.hostPort;
+    const gateway = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), ['gateway']) as {
+      domain: string;
+      hosts: Record<string, string>;
+    };
+    const url = (route: string) => `http://${gateway.hosts[route]}.${gateway.domain}:${hostPort}`;
     expect(values).to.deep.equal({
       MENAGERIE_CLUSTER: cluster.name,
       MENAGERIE_KUBE_CONTEXT: `kind-${cluster.name}`,
@@ -71,9 +86,16 @@ describe('deploy scripts', () => {
         'admin',
         'existingSecret',
       ]),
-      GRAFANA_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['grafana', 'service', 'nodePort']))}`,
-      PROMETHEUS_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'prometheus', 'service', 'nodePort']))}`,
-      ALERTMANAGER_HOST_URL: `http://localhost:${hostPort(valueAt(kind, ['kube-prometheus-stack', 'alertmanager', 'service', 'nodePort']))}`,
+      GATEWAY_HOST_PORT: String(hostPort),
+      GATEWAY_DOMAIN: gateway.domain,
+      GRAFANA_HOST_URL: url('grafana'),
+      API_HOST_URL: url('api'),
+      PROMETHEUS_HOST_URL: url('prometheus'),
+      ALERTMANAGER_HOST_URL: url('alertmanager'),
+      GRAFANA_SERVICE: STACK.grafana.service,
+      GRAFANA_PORT: String(STACK.grafana.port),
+      ALERTMANAGER_SERVICE: STACK.alertmanager.service,
+      ALERTMANAGER_PORT: String(STACK.alertmanager.port),
     });
   });
 });
@@ -160,6 +182,88 @@ describe('scripts/kind-up.sh', () => {
   });
 });
 
+describe('scripts/flux-up.sh', () => {
+  const fluxTools = {
+    docker: 'exit 0',
+    kind: 'exit 0',
+    kubectl: 'case "$*" in *"-f -"*|*/dev/stdin*) cat >/dev/null ;; esac; exit 0',
+    flux: 'exit 0',
+  };
+  const gitSource = { MENAGERIE_GIT_URL: 'https://git.example/fork.git', MENAGERIE_GIT_BRANCH: 'main' };
+
+  it('names every missing prerequisite, the age key included, and changes nothing', async () => {
+    const box = sandbox({}, ['git']);
+    const { code, output } = await box.run(script('flux-up.sh'), [], gitSource);
+    expect(code).to.not.equal(0);
+    for (const tool of ['docker', 'kind', 'kubectl', 'flux']) {
+      expect(output).to.include(`missing: ${tool} is not installed`);
+    }
+    expect(output).to.include('SOPS_AGE_KEY_FILE must name the age key file');
+    expect(box.calls()).to.deep.equal([]);
+  });
+
+  it('installs the pinned Flux, gives it the age key through stdin, and points it at the repository', async () => {
+    const box = sandbox(fluxTools, ['git']);
+    const keyFile = path.join(box.root, 'age.key');
+    writeFileSync(keyFile, 'the-private-age-key\n');
+    const { code, output } = await box.run(script('flux-up.sh'), [], {
+      ...gitSource,
+      SOPS_AGE_KEY_FILE: keyFile,
+      CI: 'true',
+    });
+    expect(code, output).to.equal(0);
+    const calls = box.calls();
+    const { stdout } = await execFileAsync('bash', [
+      '-c',
+      `source "${script('lib/stack.sh')}"; source "${script('lib/kind.sh')}"; echo "$MENAGERIE_FLUX_VERSION"`,
+    ]);
+    const appVersion = parse(
+      readFileSync(path.join(REPOSITORY_ROOT, 'charts', SERVER.name, 'Chart.yaml'), 'utf8'),
+    ).appVersion as string;
+    // The images the HelmRelease runs: the chart's default tag.
+    expect(
+      calls.some(
+        (call) => call.startsWith('docker build') && call.includes(`--tag ${SERVER.name}:${appVersion} `),
+      ),
+    ).to.equal(true);
+    const flux = calls.filter((call) => /^(flux|kubectl apply -f deploy)/.test(call));
+    expect(flux).to.deep.equal([
+      `flux install --version=${stdout.trim()}`,
+      'flux create source git flux-system --url=https://git.example/fork.git --branch=main --interval=1m',
+      'kubectl apply -f deploy/flux/clusters/kind/menagerie.yaml',
+      'flux reconcile kustomization menagerie --with-source --timeout=25m',
+      'flux get helmreleases -n flux-system',
+    ]);
+    expect(calls).to.include(
+      'kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=/dev/stdin --dry-run=client -o yaml',
+    );
+    expect(calls.join('\n')).to.not.include('the-private-age-key');
+    expect(output).to.include('delivered by Flux from https://git.example/fork.git (main)');
+  });
+});
+
+describe('scripts/compose-up.sh', () => {
+  it('names Docker and the missing upstream charts, and changes nothing', async () => {
+    const box = sandbox();
+    const { code, output } = await box.run(script('compose-up.sh'));
+    expect(code).to.not.equal(0);
+    expect(output).to.include('missing: docker is not installed');
+    expect(output).to.include('MENAGERIE_UPSTREAM_CHARTS must name a folder');
+    expect(box.calls()).to.deep.equal([]);
+  });
+
+  it('names a Docker without Compose v2', async () => {
+    const box = sandbox({ docker: '[ "$1" = compose ] && exit 1; exit 0' });
+    const { code, output } = await box.run(script('compose-up.sh'), [], {
+      MENAGERIE_UPSTREAM_CHARTS: box.root,
+    });
+    expect(code).to.not.equal(0);
+    expect(output).to.include('Docker Compose v2 (docker compose) is not installed');
+    expect(output).to.not.include('MENAGERIE_UPSTREAM_CHARTS must');
+    expect(box.calls()).to.deep.equal(['docker compose version']);
+  });
+});
+
 describe('image_tag (scripts/lib/stack.sh)', () => {
   /** A throwaway git repository with the scripts in it, so image_tag sees its own work tree. */
   async function repository() {
@@ -226,7 +330,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
     });
     const { code, output } = await box.run(
       script('ensure-paging-secret.sh'),
-      ['menagerie', 'menagerie-pagerduty', 'routing-key'],
+      ['menagerie', 'menagerie-pagerduty', 'routing-key', 'menagerie'],
       {
         PAGING_ROUTING_KEY: 's3cret',
       },
@@ -238,8 +342,11 @@ describe('scripts/ensure-paging-secret.sh', () => {
       'kubectl create namespace menagerie --dry-run=client -o yaml',
       'kubectl apply -f -',
       'kubectl -n menagerie create secret generic menagerie-pagerduty --from-file=routing-key=/dev/stdin',
+      'kubectl -n menagerie label secret menagerie-pagerduty app.kubernetes.io/managed-by=Helm',
+      'kubectl -n menagerie annotate secret menagerie-pagerduty meta.helm.sh/release-name=menagerie meta.helm.sh/release-namespace=menagerie',
     ]);
-    expect(box.calls().at(-1)).to.include('create secret generic');
+    // Created first, then given Helm's ownership metadata, so the release can take it over.
+    expect(box.calls().slice(-3)[0]).to.include('create secret generic');
     expect(box.calls().join('\n')).to.not.include('s3cret');
     expect(output).to.include('created from PAGING_ROUTING_KEY');
   });
@@ -250,6 +357,7 @@ describe('scripts/ensure-paging-secret.sh', () => {
       'menagerie',
       'menagerie-pagerduty',
       'routing-key',
+      'menagerie',
     ]);
     expect(code).to.equal(0);
     expect(output).to.include('exists: left as it is');

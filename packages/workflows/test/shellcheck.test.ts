@@ -22,6 +22,9 @@ describe('shellcheck', () => {
     'scripts/control-plane-check.sh',
     'scripts/chart-readmes.sh',
     'scripts/lib/toolchain.sh',
+    'scripts/kind-up.sh',
+    'scripts/flux-up.sh',
+    'scripts/compose-up.sh',
   ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([

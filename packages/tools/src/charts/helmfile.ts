@@ -21,7 +21,10 @@ export interface HelmfileRelease {
 
 export interface Helmfile {
   readonly repositories: readonly { name: string; url: string }[];
-  readonly environments: Readonly<Record<string, { values?: readonly (string | Values)[] }>>;
+  /** Environments: state values files and maps, and encrypted ones (`secrets`, decrypted by helm-secrets). */
+  readonly environments: Readonly<
+    Record<string, { values?: readonly (string | Values)[]; secrets?: readonly string[] }>
+  >;
   readonly helmDefaults: Readonly<Record<string, unknown>>;
   readonly releases: readonly HelmfileRelease[];
 }

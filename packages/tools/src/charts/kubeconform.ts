@@ -12,7 +12,7 @@ import { makeTempDir } from './charts.ts';
 import { kubernetesSchemaDir, pinnedKubernetesVersion } from './kubernetes-schemas.ts';
 import type { K8sObject } from './manifests.ts';
 import { runTool, type ToolResult } from './tool.ts';
-import { PROMETHEUS_OPERATOR_KINDS } from './validate.ts';
+import { CUSTOM_RESOURCE_KINDS } from './validate.ts';
 
 export interface KubeconformOptions {
   /** Schemas in crd-schemas' layout, {group}/{kind}_{version}.json. */
@@ -37,7 +37,7 @@ export function kubeconformArgs(files: readonly string[], options: KubeconformOp
       `${options.crdSchemaDir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
     );
   } else {
-    args.push('-skip', PROMETHEUS_OPERATOR_KINDS.join(','));
+    args.push('-skip', CUSTOM_RESOURCE_KINDS.join(','));
   }
   return [...args, ...files];
 }
