@@ -22,6 +22,7 @@ import {
   SERVER_METRICS,
   STACK,
 } from '@menagerie/contract';
+import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import {
   APP_LIBRARY_CHART_DIR,
   CLIENT_CHART_DIR,
@@ -287,7 +288,7 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     expect(at('grafana', 'adminPassword')).to.equal(undefined);
   });
 
-  it("configures kube-prometheus-stack as the issue asks: any release's monitors and rules, exemplars, remote write", () => {
+  it("configures kube-prometheus-stack: any release's monitors and rules, exemplars, remote write", () => {
     for (const kind of ['serviceMonitor', 'podMonitor', 'probe', 'rule', 'scrapeConfig']) {
       expect(at(KPS, 'prometheus', 'prometheusSpec', `${kind}SelectorNilUsesHelmValues`), kind).to.equal(
         false,
@@ -734,6 +735,55 @@ describe('umbrella chart: into a cluster that runs its own kube-prometheus-stack
         );
       }
     }
+  });
+
+  describe('the documented values files (deploy/bring-your-own)', () => {
+    const byo = (file: string) => path.join(REPOSITORY_ROOT, 'deploy/bring-your-own', file);
+    const labels = byo('labels.yaml');
+    const apps = byo('apps.yaml');
+    const release = (readValues(labels).global as { monitoringLabels: Record<string, string> })
+      .monitoringLabels.release as string;
+    const appValues = readValues(apps) as { tracing: { otlpEndpoint: string } };
+
+    it("install the server and client on their own, monitored, traced and reachable by the stack's Prometheus", async () => {
+      for (const chart of [SERVER_CHART_DIR, CLIENT_CHART_DIR]) {
+        const objects = await render(standaloneChart(chart), { valuesFiles: [labels, apps] });
+        expect(await allSchemaProblems(objects), chart).to.deep.equal([]);
+        const monitor = ofKind(objects, 'ServiceMonitor')[0];
+        expect(monitor?.metadata.labels, chart).to.include(EXISTING_KPS.selects(release));
+        const deployment = ofKind(objects, 'Deployment')[0];
+        const env = deployment?.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+        expect(env.find((each) => each.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value).to.equal(
+          appValues.tracing.otlpEndpoint,
+        );
+        const policy = ofKind(objects, 'NetworkPolicy')[0];
+        const peers = policy?.spec.ingress[0].from as {
+          namespaceSelector?: unknown;
+          podSelector?: unknown;
+        }[];
+        expect(
+          peers.some((peer) => peer.namespaceSelector && peer.podSelector),
+          chart,
+        ).to.equal(true);
+      }
+    });
+
+    it("render the umbrella's rules and dashboards for the stack's Prometheus and Grafana to find", async () => {
+      const objects = await render(umbrellaCopy(), {
+        release: RELEASE,
+        namespace: NAMESPACE,
+        valuesFiles: [labels],
+      });
+      for (const rule of ofKind(objects, 'PrometheusRule')) {
+        expect(rule.metadata.labels, rule.metadata.name).to.include(EXISTING_KPS.selects(release));
+      }
+      const dashboards = ofKind(objects, 'ConfigMap').filter((cm) =>
+        cm.metadata.name.startsWith('menagerie-dashboard-'),
+      );
+      expect(dashboards).to.not.be.empty;
+      for (const dashboard of dashboards)
+        expect(dashboard.metadata.labels).to.include(EXISTING_KPS.dashboardLabel);
+    });
   });
 
   it('adds no label when global.monitoringLabels is empty, as in its own stack', async () => {

@@ -20,7 +20,7 @@ const panelsOf = (d: (typeof dashboards)[number]): JsonPanel[] =>
 const TEXTUAL_PANELS = new Set(['logs']);
 
 describe('dashboards', () => {
-  it('are the six the issue asks for, with the uids other tooling links to', () => {
+  it('are the six dashboards, with the uids other tooling links to', () => {
     expect(dashboards.map((d) => d.uid).sort()).to.deep.equal(Object.values(DASHBOARD_UID).sort());
   });
 

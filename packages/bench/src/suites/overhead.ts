@@ -112,7 +112,7 @@ function comparison(results: OverheadResults, a: string, b: string) {
   };
 }
 
-/** The ratios and per-signal CPU costs the issue asks for, from whichever configurations ran. */
+/** The ratios and per-signal CPU costs the overhead line reports, from whichever configurations ran. */
 export function printComparisons(
   results: OverheadResults,
   builds: readonly string[],
