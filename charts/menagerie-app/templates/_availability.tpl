@@ -15,11 +15,16 @@ spec:
 {{- end }}
 {{- end }}
 
+{{/*
+The HPA scales on a Pods metric when autoscaling.podsMetric names one (a
+custom metric, averaged over the pods: the server's requests per second,
+which the umbrella's prometheus-adapter serves), and on CPU utilisation
+against the requests; the larger of the two replica counts wins. Each
+replica holds its own in-memory state: scaling out shows the mechanism, it
+does not make the registry highly available.
+*/}}
 {{- define "menagerie-app.horizontalPodAutoscaler" -}}
 {{- if .Values.autoscaling.enabled }}
-# Each replica holds its own in-memory state: scaling out shows the
-# mechanism, it does not make the registry highly available. Needs
-# metrics-server.
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
@@ -35,11 +40,26 @@ spec:
   minReplicas: {{ .Values.autoscaling.minReplicas }}
   maxReplicas: {{ .Values.autoscaling.maxReplicas }}
   metrics:
+    {{- with .Values.autoscaling.podsMetric }}
+    {{- if .name }}
+    - type: Pods
+      pods:
+        metric:
+          name: {{ .name }}
+        target:
+          type: AverageValue
+          averageValue: {{ .averageValue | quote }}
+    {{- end }}
+    {{- end }}
     - type: Resource
       resource:
         name: cpu
         target:
           type: Utilization
           averageUtilization: {{ .Values.autoscaling.targetCPUUtilizationPercentage }}
+  {{- with .Values.autoscaling.behavior }}
+  behavior:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 {{- end }}
 {{- end }}

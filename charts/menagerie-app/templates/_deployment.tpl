@@ -56,6 +56,13 @@ spec:
       {{- end }}
       securityContext:
         {{- include "menagerie-app.podSecurityContext" . | nindent 8 }}
+      {{- with .Values.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- range . }}
+        {{- $own := dict "labelSelector" (dict "matchLabels" (include "menagerie-app.selectorLabels" $ | fromYaml)) }}
+        - {{- toYaml (merge (deepCopy .) $own) | nindent 10 }}
+        {{- end }}
+      {{- end }}
       containers:
         - name: {{ include "menagerie-app.component" . }}
           image: {{ include "menagerie-app.image" . | quote }}

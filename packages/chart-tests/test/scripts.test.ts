@@ -25,6 +25,7 @@ describe('deploy scripts', () => {
       'scripts/kind-up.sh',
       'scripts/kind-down.sh',
       'scripts/rollback-demo.sh',
+      'scripts/autoscale-demo.sh',
     ]);
     for (const file of files) await execFileAsync('bash', ['-n', path.join(REPOSITORY_ROOT, file)]);
   });
@@ -373,6 +374,28 @@ describe('scripts/rollback-demo.sh', () => {
     });
     expect(code).to.not.equal(0);
     expect(output).to.include('no bad behaviour profile at packages/server/profiles/does-not-exist.yaml');
+    expect(box.calls()).to.deep.equal([]);
+  });
+});
+
+describe('scripts/autoscale-demo.sh', () => {
+  it('refuses a stack without the server HPA, naming the environment that has it, and changes nothing', async () => {
+    const box = sandbox({
+      kubectl: 'case "$*" in *horizontalpodautoscaler*) exit 1 ;; esac; exit 0',
+      helm: 'exit 0',
+    });
+    const { code, output } = await box.run(script('autoscale-demo.sh'));
+    expect(code).to.not.equal(0);
+    expect(output).to.include(`no HorizontalPodAutoscaler ${SERVER.name} in namespace ${NAMESPACE}`);
+    expect(output).to.include('MENAGERIE_ENV=autoscaling scripts/kind-up.sh');
+    expect(box.calls().filter((call) => /^helm (upgrade|rollback)/.test(call))).to.deep.equal([]);
+  });
+
+  it('refuses a rate that is not a whole number of requests per second', async () => {
+    const box = sandbox({ kubectl: 'exit 0', helm: 'exit 0' });
+    const { code, output } = await box.run(script('autoscale-demo.sh'), [], { HIGH_RATE: '40/s' });
+    expect(code).to.not.equal(0);
+    expect(output).to.include("HIGH_RATE must be a whole number of requests per second, not '40/s'");
     expect(box.calls()).to.deep.equal([]);
   });
 });

@@ -120,10 +120,13 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
       KPS,
       'loki',
       'tempo',
+      'tempo-distributed',
       'grafana',
       'promtail',
       'alloy',
       'prometheus-blackbox-exporter',
+      'prometheus-adapter',
+      'thanos',
     ]);
     for (const dependency of remote) expect(dependency.version).to.match(/^\d+\.\d+\.\d+$/);
     expect(readChart(chartDir).dependencies?.map((dependency) => dependency.name)).to.deep.equal([

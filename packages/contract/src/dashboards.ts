@@ -15,4 +15,6 @@ export const OUTPUT_DIR = {
   /** promtool unit tests of the rules, next to them (outside rules/, which the chart loads whole). */
   ruleTests: 'charts/menagerie/files/rule-tests',
   alertmanager: 'charts/menagerie/files/alertmanager',
+  /** prometheus-adapter's whole configuration: the custom and resource metrics the HPAs read. */
+  prometheusAdapter: 'charts/menagerie/files/prometheus-adapter',
 } as const;

@@ -1,4 +1,5 @@
 export * from './alerting.ts';
+export * from './autoscaling.ts';
 export * from './dashboards.ts';
 export * from './env.ts';
 export * from './external-metrics.ts';

@@ -4,6 +4,7 @@ import { alertmanagerConfig } from './alertmanager/config.ts';
 import { dashboardFiles } from './dashboards/index.ts';
 import { ruleTestFiles } from './rule-tests/index.ts';
 import { ruleFiles } from './rules/index.ts';
+import { prometheusAdapterConfig } from './rules/prometheus-adapter.ts';
 
 /** Every generated file: path relative to the repository root → exact content. */
 export type RenderedFiles = ReadonlyMap<string, string>;
@@ -29,5 +30,6 @@ export function renderAll(): RenderedFiles {
     files.set(`${OUTPUT_DIR.ruleTests}/${test.name}.yaml`, `${HEADER}\n${toYaml(test.content)}`);
   }
   files.set(`${OUTPUT_DIR.alertmanager}/alertmanager.yaml`, `${HEADER}\n${toYaml(alertmanagerConfig())}`);
+  files.set(`${OUTPUT_DIR.prometheusAdapter}/config.yaml`, `${HEADER}\n${toYaml(prometheusAdapterConfig())}`);
   return files;
 }

@@ -25,6 +25,7 @@ describe('shellcheck', () => {
     'scripts/kind-up.sh',
     'scripts/flux-up.sh',
     'scripts/compose-up.sh',
+    'scripts/autoscale-demo.sh',
   ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([

@@ -1,4 +1,4 @@
-import { type K8sObject, podSpecOf, workloads } from './manifests.ts';
+import { type K8sObject, ofKind, podSpecOf, workloads } from './manifests.ts';
 import { addRequests, NO_REQUESTS, type Requests, requestsOf } from './resources.ts';
 import { type Values, valueAt } from './values.ts';
 
@@ -117,6 +117,12 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     runs: always,
     count: one,
   },
+  {
+    component: 'prometheus-adapter',
+    resources: ['prometheus-adapter', 'resources'],
+    runs: enabled(['prometheus-adapter', 'enabled']),
+    count: (values) => Number(valueAt(values, ['prometheus-adapter', 'replicas']) ?? 1),
+  },
 ];
 
 /** The upstream containers' requests, as the umbrella's effective values set them. */
@@ -131,16 +137,26 @@ export function upstreamRequests(values: Values): ContainerRequests[] {
   }));
 }
 
-function replicasOf(object: K8sObject): number {
+/**
+ * How many pods of a workload may run: one per node for a DaemonSet, the
+ * HPA's maximum for a scaled one (the budget must hold at the top of its
+ * range), else its replicas.
+ */
+function replicasOf(object: K8sObject, objects: readonly K8sObject[]): number {
   if (object.kind === 'DaemonSet') return NODES;
+  const autoscaler = ofKind(objects, 'HorizontalPodAutoscaler').find(
+    (hpa) =>
+      hpa.spec.scaleTargetRef.kind === object.kind && hpa.spec.scaleTargetRef.name === object.metadata.name,
+  );
+  if (autoscaler) return autoscaler.spec.maxReplicas;
   return object.spec.replicas ?? 1;
 }
 
 /**
  * The requests of rendered workloads: every container of every Deployment,
- * StatefulSet and DaemonSet. Init containers run before the others and never
- * alongside them, so they do not add up; helm test pods and hook Jobs are
- * transient and left out.
+ * StatefulSet and DaemonSet, as many times as it may run. Init containers run
+ * before the others and never alongside them, so they do not add up; helm
+ * test pods and hook Jobs are transient and left out.
  */
 export function workloadRequests(objects: readonly K8sObject[]): ContainerRequests[] {
   return workloads(objects)
@@ -153,7 +169,7 @@ export function workloadRequests(objects: readonly K8sObject[]): ContainerReques
           container.resources,
           `${object.kind} ${object.metadata.name} container ${container.name}`,
         ),
-        count: replicasOf(object),
+        count: replicasOf(object, objects),
       })),
     );
 }
