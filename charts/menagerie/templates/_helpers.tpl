@@ -32,11 +32,43 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.prometheus.service" .) "port" (include "menagerie.prometheus.port" .)) -}}
 {{- end }}
 {{/*
-Tempo's metrics generator remote-writes here. Tempo's chart pastes the URL in
-verbatim, so it is the short, same-namespace form.
+Where Grafana and the helm test read metrics: Thanos Query, which merges and
+deduplicates the Prometheus replicas and the blocks in object storage, when
+Thanos runs; Prometheus itself otherwise.
 */}}
-{{- define "menagerie.prometheus.remoteWriteUrl" -}}
-{{- printf "http://%s:%d/api/v1/write" (include "menagerie.prometheus.service" .) (int (include "menagerie.prometheus.port" .)) -}}
+{{- define "menagerie.metricsQuery.service" -}}
+{{- if .Values.thanos.enabled -}}
+{{- printf "%s-query" (include "menagerie.fullnameOf" (dict "root" . "chart" "thanos")) -}}
+{{- else -}}
+{{- include "menagerie.prometheus.service" . -}}
+{{- end -}}
+{{- end }}
+{{- define "menagerie.metricsQuery.url" -}}
+{{- if .Values.thanos.enabled -}}
+{{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.metricsQuery.service" .) "port" .Values.thanos.query.service.httpPort) -}}
+{{- else -}}
+{{- include "menagerie.prometheus.url" . -}}
+{{- end -}}
+{{- end }}
+{{/*
+Tempo's metrics generator remote-writes to every Prometheus replica (a JSON
+list): through the Service of each replica when kube-prometheus-stack renders
+one per replica (several replicas, each must get every sample), else through
+the Prometheus Service. Tempo's charts paste the URLs in verbatim, so they are
+the short, same-namespace form.
+*/}}
+{{- define "menagerie.prometheus.remoteWriteUrls" -}}
+{{- $kps := index .Values "kube-prometheus-stack" -}}
+{{- $service := include "menagerie.prometheus.service" . -}}
+{{- $urls := list -}}
+{{- if dig "prometheus" "servicePerReplica" "enabled" false $kps -}}
+{{- range $replica := until (int (dig "prometheus" "prometheusSpec" "replicas" 1 $kps)) -}}
+{{- $urls = append $urls (printf "http://%s-%d:%d/api/v1/write" $service $replica (int $kps.prometheus.servicePerReplica.port)) -}}
+{{- end -}}
+{{- else -}}
+{{- $urls = append $urls (printf "http://%s:%d/api/v1/write" $service (int (include "menagerie.prometheus.port" .))) -}}
+{{- end -}}
+{{- toJson $urls -}}
 {{- end }}
 
 {{- define "menagerie.alertmanager.service" -}}
@@ -53,28 +85,68 @@ verbatim, so it is the short, same-namespace form.
 {{- required "kube-prometheus-stack.alertmanager.alertmanagerSpec.configSecret must name the Secret the umbrella renders" $spec.configSecret -}}
 {{- end }}
 
+{{/*
+Loki's way in: the single binary's Service in the monolithic mode; in the
+scalable modes the gateway, which routes pushes to the write path and queries
+to the read path.
+*/}}
+{{- define "menagerie.loki.monolithic" -}}
+{{- if eq .Values.loki.deploymentMode "Monolithic" }}true{{ end -}}
+{{- end }}
 {{- define "menagerie.loki.service" -}}
-{{- include "menagerie.fullnameOf" (dict "root" . "chart" "loki") -}}
+{{- $name := include "menagerie.fullnameOf" (dict "root" . "chart" "loki") -}}
+{{- if include "menagerie.loki.monolithic" . -}}
+{{- $name -}}
+{{- else -}}
+{{- printf "%s-gateway" $name -}}
+{{- end -}}
+{{- end }}
+{{- define "menagerie.loki.port" -}}
+{{- if include "menagerie.loki.monolithic" . -}}
+{{- .Values.loki.loki.server.http_listen_port -}}
+{{- else -}}
+{{- .Values.loki.gateway.service.port -}}
+{{- end -}}
 {{- end }}
 {{- define "menagerie.loki.url" -}}
-{{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.loki.service" .) "port" .Values.loki.loki.server.http_listen_port) -}}
+{{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.loki.service" .) "port" (include "menagerie.loki.port" .)) -}}
 {{- end }}
 {{- define "menagerie.loki.pushUrl" -}}
 {{- printf "%s/loki/api/v1/push" (include "menagerie.loki.url" .) -}}
 {{- end }}
 
+{{/*
+Tempo's query API and OTLP receiver: one Service for both in the one-pod
+chart; with tempo-distributed, queries go to the query-frontend and spans to
+the distributor.
+*/}}
 {{- define "menagerie.tempo.service" -}}
+{{- if .Values.tempo.enabled -}}
 {{- include "menagerie.fullnameOf" (dict "root" . "chart" "tempo") -}}
+{{- else -}}
+{{- printf "%s-query-frontend" (include "menagerie.fullnameOf" (dict "root" . "chart" "tempo-distributed")) -}}
+{{- end -}}
+{{- end }}
+{{- define "menagerie.tempo.port" -}}
+{{- if .Values.tempo.enabled -}}
+{{- .Values.tempo.tempo.server.http_listen_port -}}
+{{- else -}}
+{{- (index .Values "tempo-distributed").server.httpListenPort -}}
+{{- end -}}
 {{- end }}
 {{- define "menagerie.tempo.url" -}}
-{{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.tempo.service" .) "port" .Values.tempo.tempo.server.http_listen_port) -}}
+{{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.tempo.service" .) "port" (include "menagerie.tempo.port" .)) -}}
 {{- end }}
 {{/* The OTLP/HTTP receiver's port, read from Tempo's receiver endpoint ("0.0.0.0:4318"). */}}
 {{- define "menagerie.tempo.otlpHttpPort" -}}
 {{- regexReplaceAll "^.*:" .Values.tempo.tempo.receivers.otlp.protocols.http.endpoint "" -}}
 {{- end }}
 {{- define "menagerie.tempo.otlpHttpUrl" -}}
+{{- if .Values.tempo.enabled -}}
 {{- include "menagerie.serviceUrl" (dict "root" . "service" (include "menagerie.tempo.service" .) "port" (include "menagerie.tempo.otlpHttpPort" .)) -}}
+{{- else -}}
+{{- include "menagerie.serviceUrl" (dict "root" . "service" (printf "%s-distributor" (include "menagerie.fullnameOf" (dict "root" . "chart" "tempo-distributed"))) "port" (include "menagerie.tempo.otlpHttpPort" .)) -}}
+{{- end -}}
 {{- end }}
 
 {{- define "menagerie.grafana.service" -}}

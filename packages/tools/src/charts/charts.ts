@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
+import semver from 'semver';
 import { parse } from 'yaml';
 
 export const CHARTS_DIR = path.join(REPOSITORY_ROOT, 'charts');
@@ -142,8 +143,10 @@ export function standaloneChart(chartDir: string): string {
 /**
  * Copies an unpacked upstream chart, and recursively the remote dependencies
  * it declares, from `upstreamDir/<name>` into `chartsDir/<name>`. A
- * dependency missing there is skipped: Helm renders without a disabled one
- * (Loki's minio), and complains about an enabled one.
+ * dependency missing there, or unpacked at a version its parent does not ask
+ * for, is skipped: Helm renders without a disabled one (Loki's minio), and
+ * complains about an enabled one, whereas a chart of another version would be
+ * rendered whatever its condition says (Helm matches a dependency by version).
  */
 function vendorChart(upstreamDir: string, name: string, chartsDir: string): void {
   const source = path.join(upstreamDir, name);
@@ -154,7 +157,9 @@ function vendorChart(upstreamDir: string, name: string, chartsDir: string): void
   cpSync(source, target, { recursive: true, dereference: true });
   for (const dependency of readChart(target).dependencies ?? []) {
     if (!dependency.repository || isLocalDependency(dependency)) continue;
-    if (!existsSync(path.join(upstreamDir, dependency.name, 'Chart.yaml'))) continue;
+    const unpacked = path.join(upstreamDir, dependency.name);
+    if (!existsSync(path.join(unpacked, 'Chart.yaml'))) continue;
+    if (!semver.satisfies(readChart(unpacked).version, dependency.version)) continue;
     const nested = path.join(target, 'charts');
     mkdirSync(nested, { recursive: true });
     vendorChart(upstreamDir, dependency.name, nested);

@@ -7,6 +7,8 @@ import { helm } from './helm.ts';
 import { mergeValues, readValues, type Values } from './values.ts';
 
 export const HELMFILE = path.join(REPOSITORY_ROOT, 'helmfile.yaml');
+/** The helmfile release of the production environment's optional in-cluster object store. */
+export const OBJECT_STORE_RELEASE = 'object-storage';
 
 export interface HelmfileRelease {
   readonly name: string;
@@ -14,6 +16,8 @@ export interface HelmfileRelease {
   readonly chart: string;
   readonly version?: string;
   readonly needs?: readonly string[];
+  /** A state value path (ending in .enabled) that decides whether helmfile processes the release. */
+  readonly condition?: string;
   readonly disableValidationOnInstall?: boolean;
   readonly values?: readonly (string | Values)[];
   readonly hooks?: readonly { events: string[]; command: string; args?: string[] }[];
@@ -48,8 +52,11 @@ export function readHelmfile(file = HELMFILE): Helmfile {
   };
 }
 
-/** The state values of an environment: its values files and maps, merged in order. */
-export function stateValues(helmfile: Helmfile, environment: string): Values {
+/**
+ * The state values of an environment: its values files and maps, merged in
+ * order, then `overrides` (what `--state-values-set` gives helmfile).
+ */
+export function stateValues(helmfile: Helmfile, environment: string, overrides: Values = {}): Values {
   const spec = helmfile.environments[environment];
   if (!spec) throw new Error(`helmfile.yaml has no environment ${environment}`);
   let values: Values = {};
@@ -59,7 +66,39 @@ export function stateValues(helmfile: Helmfile, environment: string): Values {
       typeof entry === 'string' ? readValues(path.join(REPOSITORY_ROOT, entry)) : entry,
     );
   }
+  return mergeValues(values, overrides);
+}
+
+/**
+ * `--state-values-set` pairs ("inClusterObjectStorage.enabled=true") as
+ * values: dotted keys nest; true, false and numbers are typed, as helmfile
+ * reads them.
+ */
+export function stateValuesSet(pairs: readonly string[]): Values {
+  let values: Values = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`not key=value: ${pair}`);
+    const raw = pair.slice(at + 1);
+    const value =
+      raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    const nested = pair
+      .slice(0, at)
+      .split('.')
+      .reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Values;
+    values = mergeValues(values, nested);
+  }
   return values;
+}
+
+/** Whether helmfile processes a release in an environment: its condition holds, or it has none. */
+export function releaseEnabled(release: HelmfileRelease, state: Values): boolean {
+  if (!release.condition) return true;
+  let current: unknown = state;
+  for (const key of release.condition.split('.')) {
+    current = (current as Values | undefined)?.[key];
+  }
+  return current === true;
 }
 
 const END_MARK = '# end of the rendered values template';
@@ -91,8 +130,9 @@ export async function releaseValuesFiles(
   helmfile: Helmfile,
   release: HelmfileRelease,
   environment: string,
+  overrides: Values = {},
 ): Promise<string[]> {
-  const state = stateValues(helmfile, environment);
+  const state = stateValues(helmfile, environment, overrides);
   const dir = makeTempDir(`helmfile-${environment}`);
   const files: string[] = [];
   for (const [index, entry] of (release.values ?? []).entries()) {
@@ -109,6 +149,34 @@ export async function releaseValuesFiles(
     }
   }
   return files;
+}
+
+/** The values files helmfile gives a release, merged: what it sets over the chart's defaults. */
+export async function releaseValues(
+  helmfile: Helmfile,
+  release: HelmfileRelease,
+  environment: string,
+  overrides: Values = {},
+): Promise<Values> {
+  let values: Values = {};
+  for (const file of await releaseValuesFiles(helmfile, release, environment, overrides)) {
+    values = mergeValues(values, readValues(file));
+  }
+  return values;
+}
+
+/**
+ * The in-cluster object store's release values when the environment installs
+ * it (its condition holds), else undefined.
+ */
+export async function objectStoreValues(
+  helmfile: Helmfile,
+  environment: string,
+  overrides: Values = {},
+): Promise<Values | undefined> {
+  const store = helmfile.releases.find((release) => release.name === OBJECT_STORE_RELEASE);
+  if (!store || !releaseEnabled(store, stateValues(helmfile, environment, overrides))) return undefined;
+  return releaseValues(helmfile, store, environment, overrides);
 }
 
 /** The effective chart values of a release: the chart's values.yaml, then each values file. */

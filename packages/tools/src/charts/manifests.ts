@@ -14,20 +14,33 @@ export interface K8sObject {
   readonly [key: string]: any;
 }
 
-/** Parses `helm template` output into objects, failing on YAML errors and empty documents' neighbours alike. */
+function checked(value: K8sObject): K8sObject {
+  if (!value.apiVersion || !value.kind || !value.metadata?.name) {
+    throw new Error(
+      `rendered document without apiVersion, kind or name: ${JSON.stringify(value).slice(0, 200)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Parses `helm template` output into objects, failing on YAML errors and
+ * empty documents' neighbours alike. A `kind: List` (kube-prometheus-stack
+ * renders its per-replica Services as one) gives its items, as kubectl and
+ * Helm apply them.
+ */
 export function parseManifests(text: string): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const document of parseAllDocuments(text)) {
     if (document.errors.length > 0)
       throw new Error(`invalid YAML in rendered manifests: ${document.errors[0]}`);
-    const value = document.toJS() as K8sObject | null;
+    const value = document.toJS() as (K8sObject & { items?: K8sObject[] }) | null;
     if (value === null) continue;
-    if (!value.apiVersion || !value.kind || !value.metadata?.name) {
-      throw new Error(
-        `rendered document without apiVersion, kind or name: ${JSON.stringify(value).slice(0, 200)}`,
-      );
+    if (value.kind === 'List' && value.apiVersion === 'v1') {
+      for (const item of value.items ?? []) objects.push(checked(item));
+    } else {
+      objects.push(checked(value));
     }
-    objects.push(value);
   }
   return objects;
 }

@@ -11,7 +11,7 @@ export interface ContainerRequests {
 }
 
 /** kind on a laptop: one node, so one pod per DaemonSet. */
-export const NODES = 1;
+export const KIND_NODES = 1;
 
 interface UpstreamContainer {
   readonly component: string;
@@ -19,14 +19,51 @@ interface UpstreamContainer {
   readonly resources: readonly string[];
   /** Whether it runs with these values. */
   readonly runs: (values: Values) => boolean;
-  readonly count: (values: Values) => number;
+  /** How many run, on a cluster of `nodes` nodes. */
+  readonly count: (values: Values, nodes: number) => number;
 }
 
 const KPS = 'kube-prometheus-stack';
+const TEMPO_DISTRIBUTED = 'tempo-distributed';
 const always = () => true;
 const one = () => 1;
+const perNode = (_values: Values, nodes: number) => nodes;
 const enabled = (path: readonly string[]) => (values: Values) => valueAt(values, path) === true;
+/** A replica count at `path`, or `fallback` (the chart's default) when the values leave it out. */
+const replicas =
+  (path: readonly string[], fallback = 1) =>
+  (values: Values) =>
+    Number(valueAt(values, path) ?? fallback);
 const RELOADER = [KPS, 'prometheusOperator', 'prometheusConfigReloader', 'resources'];
+const PROMETHEUS_REPLICAS = replicas([KPS, 'prometheus', 'prometheusSpec', 'replicas']);
+const ALERTMANAGER_REPLICAS = replicas([KPS, 'alertmanager', 'alertmanagerSpec', 'replicas']);
+const GRAFANA_REPLICAS = replicas(['grafana', 'replicas']);
+const lokiMode = (mode: string) => (values: Values) => valueAt(values, ['loki', 'deploymentMode']) === mode;
+
+/** A component of tempo-distributed: its values key, the chart's default replicas. */
+const tempoComponent = (key: string, fallback = 1): UpstreamContainer => ({
+  component: `tempo ${key}`,
+  resources: [TEMPO_DISTRIBUTED, key, 'resources'],
+  runs: enabled([TEMPO_DISTRIBUTED, 'enabled']),
+  count: replicas([TEMPO_DISTRIBUTED, key, 'replicas'], fallback),
+});
+
+/** A target of Loki's simple scalable mode. */
+const lokiTarget = (key: string): UpstreamContainer => ({
+  component: `loki ${key}`,
+  resources: ['loki', key, 'resources'],
+  runs: lokiMode('SimpleScalable'),
+  count: replicas(['loki', key, 'replicas']),
+});
+
+/** A component of the Thanos chart. */
+const thanosComponent = (key: string, count: UpstreamContainer['count']): UpstreamContainer => ({
+  component: `thanos ${key}`,
+  resources: ['thanos', key, 'resources'],
+  runs: (values) =>
+    enabled(['thanos', 'enabled'])(values) && valueAt(values, ['thanos', key, 'enabled']) !== false,
+  count,
+});
 
 /**
  * Every container of the upstream charts that runs with our values, and where
@@ -39,16 +76,29 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     component: 'prometheus',
     resources: [KPS, 'prometheus', 'prometheusSpec', 'resources'],
     runs: always,
-    count: one,
+    count: PROMETHEUS_REPLICAS,
   },
-  { component: 'prometheus config-reloader', resources: RELOADER, runs: always, count: one },
+  { component: 'prometheus config-reloader', resources: RELOADER, runs: always, count: PROMETHEUS_REPLICAS },
+  {
+    // The operator adds the sidecar to every Prometheus pod once Thanos is configured.
+    component: 'prometheus thanos-sidecar',
+    resources: [KPS, 'prometheus', 'prometheusSpec', 'thanos', 'resources'],
+    runs: (values) =>
+      valueAt(values, [KPS, 'prometheus', 'prometheusSpec', 'thanos', 'objectStorageConfig']) !== undefined,
+    count: PROMETHEUS_REPLICAS,
+  },
   {
     component: 'alertmanager',
     resources: [KPS, 'alertmanager', 'alertmanagerSpec', 'resources'],
     runs: always,
-    count: one,
+    count: ALERTMANAGER_REPLICAS,
   },
-  { component: 'alertmanager config-reloader', resources: RELOADER, runs: always, count: one },
+  {
+    component: 'alertmanager config-reloader',
+    resources: RELOADER,
+    runs: always,
+    count: ALERTMANAGER_REPLICAS,
+  },
   {
     component: 'prometheus-operator',
     resources: [KPS, 'prometheusOperator', 'resources'],
@@ -66,14 +116,14 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     resources: [KPS, 'prometheus-node-exporter', 'resources'],
     // kube-prometheus-stack's condition for it; on unless switched off.
     runs: (values) => valueAt(values, [KPS, 'nodeExporter', 'enabled']) !== false,
-    count: () => NODES,
+    count: perNode,
   },
-  { component: 'grafana', resources: ['grafana', 'resources'], runs: always, count: one },
+  { component: 'grafana', resources: ['grafana', 'resources'], runs: always, count: GRAFANA_REPLICAS },
   {
     component: 'grafana dashboards sidecar',
     resources: ['grafana', 'sidecar', 'resources'],
     runs: enabled(['grafana', 'sidecar', 'dashboards', 'enabled']),
-    count: one,
+    count: GRAFANA_REPLICAS,
   },
   {
     // With initDatasources the chart runs it as an init container instead,
@@ -84,32 +134,56 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     runs: (values) =>
       enabled(['grafana', 'sidecar', 'datasources', 'enabled'])(values) &&
       !enabled(['grafana', 'sidecar', 'datasources', 'initDatasources'])(values),
-    count: one,
+    count: GRAFANA_REPLICAS,
   },
   {
     component: 'loki',
     resources: ['loki', 'singleBinary', 'resources'],
-    runs: always,
-    count: (values) => Number(valueAt(values, ['loki', 'singleBinary', 'replicas'])),
+    runs: lokiMode('Monolithic'),
+    count: replicas(['loki', 'singleBinary', 'replicas']),
   },
-  { component: 'tempo', resources: ['tempo', 'tempo', 'resources'], runs: always, count: one },
+  lokiTarget('write'),
+  lokiTarget('read'),
+  lokiTarget('backend'),
+  {
+    component: 'loki gateway',
+    resources: ['loki', 'gateway', 'resources'],
+    runs: enabled(['loki', 'gateway', 'enabled']),
+    count: replicas(['loki', 'gateway', 'replicas']),
+  },
+  {
+    component: 'tempo',
+    resources: ['tempo', 'tempo', 'resources'],
+    runs: enabled(['tempo', 'enabled']),
+    count: one,
+  },
+  tempoComponent('distributor'),
+  tempoComponent('ingester', 3),
+  tempoComponent('querier'),
+  tempoComponent('queryFrontend'),
+  tempoComponent('compactor'),
+  tempoComponent('metricsGenerator'),
+  thanosComponent('query', replicas(['thanos', 'query', 'replicas'])),
+  thanosComponent('storeGateway', replicas(['thanos', 'storeGateway', 'replicas'])),
+  // The compactor is one pod by design: it is the bucket's only deleter.
+  thanosComponent('compact', one),
   {
     component: 'promtail',
     resources: ['promtail', 'resources'],
     runs: enabled(['promtail', 'enabled']),
-    count: () => NODES,
+    count: perNode,
   },
   {
     component: 'alloy',
     resources: ['alloy', 'alloy', 'resources'],
     runs: enabled(['alloy', 'enabled']),
-    count: (values) => Number(valueAt(values, ['alloy', 'controller', 'replicas'])),
+    count: replicas(['alloy', 'controller', 'replicas']),
   },
   {
     component: 'alloy config-reloader',
     resources: ['alloy', 'configReloader', 'resources'],
     runs: enabled(['alloy', 'enabled']),
-    count: (values) => Number(valueAt(values, ['alloy', 'controller', 'replicas'])),
+    count: replicas(['alloy', 'controller', 'replicas']),
   },
   {
     component: 'blackbox-exporter',
@@ -121,20 +195,37 @@ const UPSTREAM_CONTAINERS: readonly UpstreamContainer[] = [
     component: 'prometheus-adapter',
     resources: ['prometheus-adapter', 'resources'],
     runs: enabled(['prometheus-adapter', 'enabled']),
-    count: (values) => Number(valueAt(values, ['prometheus-adapter', 'replicas']) ?? 1),
+    count: replicas(['prometheus-adapter', 'replicas']),
   },
 ];
 
-/** The upstream containers' requests, as the umbrella's effective values set them. */
-export function upstreamRequests(values: Values): ContainerRequests[] {
+/** The upstream containers' requests, as the umbrella's effective values set them, on `nodes` nodes. */
+export function upstreamRequests(values: Values, nodes = KIND_NODES): ContainerRequests[] {
   return UPSTREAM_CONTAINERS.filter((container) => container.runs(values)).map((container) => ({
     component: container.component,
     requests: requestsOf(
       valueAt(values, container.resources),
       `${container.component} (${container.resources.join('.')})`,
     ),
-    count: container.count(values),
+    count: container.count(values, nodes),
   }));
+}
+
+/**
+ * The in-cluster object store of the production environment on kind
+ * (SeaweedFS in one pod, a release of its own), from that release's values;
+ * nothing when it is not installed.
+ */
+export function inClusterStoreRequests(storeValues: Values | undefined): ContainerRequests[] {
+  if (valueAt(storeValues, ['allInOne', 'enabled']) !== true) return [];
+  const resources = ['allInOne', 'resources'];
+  return [
+    {
+      component: 'seaweedfs all-in-one',
+      requests: requestsOf(valueAt(storeValues, resources), `seaweedfs (${resources.join('.')})`),
+      count: 1,
+    },
+  ];
 }
 
 /**
@@ -142,8 +233,8 @@ export function upstreamRequests(values: Values): ContainerRequests[] {
  * HPA's maximum for a scaled one (the budget must hold at the top of its
  * range), else its replicas.
  */
-function replicasOf(object: K8sObject, objects: readonly K8sObject[]): number {
-  if (object.kind === 'DaemonSet') return NODES;
+function replicasOf(object: K8sObject, objects: readonly K8sObject[], nodes: number): number {
+  if (object.kind === 'DaemonSet') return nodes;
   const autoscaler = ofKind(objects, 'HorizontalPodAutoscaler').find(
     (hpa) =>
       hpa.spec.scaleTargetRef.kind === object.kind && hpa.spec.scaleTargetRef.name === object.metadata.name,
@@ -153,12 +244,12 @@ function replicasOf(object: K8sObject, objects: readonly K8sObject[]): number {
 }
 
 /**
- * The requests of rendered workloads: every container of every Deployment,
- * StatefulSet and DaemonSet, as many times as it may run. Init containers run
- * before the others and never alongside them, so they do not add up; helm
- * test pods and hook Jobs are transient and left out.
+ * The requests of rendered workloads on `nodes` nodes: every container of
+ * every Deployment, StatefulSet and DaemonSet, as many times as it may run.
+ * Init containers run before the others and never alongside them, so they do
+ * not add up; helm test pods and hook Jobs are transient and left out.
  */
-export function workloadRequests(objects: readonly K8sObject[]): ContainerRequests[] {
+export function workloadRequests(objects: readonly K8sObject[], nodes = KIND_NODES): ContainerRequests[] {
   return workloads(objects)
     .filter((object) => object.kind !== 'Pod' && object.kind !== 'Job')
     .flatMap((object) =>
@@ -169,7 +260,7 @@ export function workloadRequests(objects: readonly K8sObject[]): ContainerReques
           container.resources,
           `${object.kind} ${object.metadata.name} container ${container.name}`,
         ),
-        count: replicasOf(object, objects),
+        count: replicasOf(object, objects, nodes),
       })),
     );
 }

@@ -44,6 +44,32 @@ export function resolveService(
   return { service };
 }
 
+/**
+ * The Service a DNS SRV endpoint names (Thanos's
+ * `dnssrv+_<port>._tcp.<service>.<namespace>.svc.cluster.local`): it must be
+ * rendered and have a port of that name, or the lookup finds nothing.
+ */
+export function resolveDnsSrv(
+  endpoint: string,
+  objects: readonly K8sObject[],
+  namespace: string,
+): { service: K8sObject } | { problem: string } {
+  const match = /^dnssrv\+_([a-z0-9-]+)\._tcp\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(
+    endpoint,
+  );
+  if (!match) return { problem: `${endpoint} is not a dnssrv+ Service endpoint` };
+  const [, portName, name, inNamespace] = match;
+  if (inNamespace !== namespace)
+    return { problem: `${endpoint} points into namespace ${inNamespace}, not ${namespace}` };
+  const service = ofKind(objects, 'Service').find((object) => object.metadata.name === name);
+  if (!service) return { problem: `${endpoint}: no Service ${name} is rendered` };
+  // biome-ignore lint/suspicious/noExplicitAny: a rendered Service port
+  if (!(service.spec.ports ?? []).some((port: any) => port.name === portName)) {
+    return { problem: `${endpoint}: Service ${name} has no port named ${portName}` };
+  }
+  return { service };
+}
+
 /** The datasources our ConfigMap provisions, by uid. */
 export function provisionedDatasources(
   objects: readonly K8sObject[],

@@ -3,26 +3,36 @@
  * in a directory (one folder per chart name; it never downloads or builds a
  * chart), with each helmfile environment's values, and checks what the CI
  * tests can only take on trust: the Service names and ports the upstream
- * charts create match the contract's STACK, every URL we wire (datasources,
- * the log push URL, Tempo's remote write, the apps' OTLP endpoint, the
- * blackbox prober) reaches a rendered Service, every object passes kubeconform
- * (custom resources against the CRDs of the prometheus-operator-crds chart
- * there, through crd-schemas), and the
- * requests of everything that runs, added up from the rendered objects, equal
- * the figure the tests compute from values and fit the laptop budget.
- *   scripts/render-upstream.sh UPSTREAM_DIR [ENVIRONMENT...]
+ * charts create match the contract's STACK where the stack runs in one pod per
+ * component, every URL we wire (datasources, the log push URL, Tempo's remote
+ * writes, the apps' OTLP endpoint, the blackbox prober, prometheus-adapter,
+ * Thanos's endpoints, the in-cluster object store) reaches a rendered Service,
+ * every object validates, and the requests of everything that runs, added up
+ * from the rendered objects, equal the figure the tests compute from values
+ * and fit the environment's budget. Other releases the environment enables
+ * (the in-cluster object store) are rendered too.
+ *   scripts/render-upstream.sh UPSTREAM_DIR [--state-values-set KEY=VALUE]... [ENVIRONMENT...]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DATASOURCE_UID, NAMESPACE, OTEL_ENV, RELEASE, SERVER, STACK } from '@menagerie/contract';
+import { parseArgs } from 'node:util';
+import { AUTOSCALING_METRIC, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/contract';
 import { parse } from 'yaml';
+import { budgetOf, fits } from '../charts/budget.ts';
 import { removeTempDirs, umbrellaCopy } from '../charts/charts.ts';
 import { helm, helmLint, helmTemplate } from '../charts/helm.ts';
-import { effectiveValues, readHelmfile, releaseValuesFiles } from '../charts/helmfile.ts';
-import { kubeconformFiles } from '../charts/kubeconform.ts';
 import {
-  envValue,
+  effectiveValues,
+  type HelmfileRelease,
+  objectStoreValues,
+  readHelmfile,
+  releaseEnabled,
+  releaseValuesFiles,
+  stateValues,
+  stateValuesSet,
+} from '../charts/helmfile.ts';
+import {
   findObject,
   type K8sObject,
   ofKind,
@@ -31,26 +41,39 @@ import {
   podSpecOf,
   selects,
 } from '../charts/manifests.ts';
+import { restrictedProfileProblems } from '../charts/pod-security.ts';
 import {
   addRequests,
   cpuMillis,
   formatRequests,
   memoryBytes,
+  NO_REQUESTS,
   type Requests,
   requestsOf,
 } from '../charts/resources.ts';
-import { totalRequests, upstreamRequests, workloadRequests } from '../charts/stack-requests.ts';
-import { alloyPushUrls, provisionedDatasources, resolveService } from '../charts/wiring.ts';
-import { crdSchemas, writeSchemas } from '../ci/crd-schemas.ts';
+import {
+  inClusterStoreRequests,
+  totalRequests,
+  upstreamRequests,
+  workloadRequests,
+} from '../charts/stack-requests.ts';
+import { topologyOf } from '../charts/topology.ts';
+import { knowsSchema, schemaProblems } from '../charts/validate.ts';
+import { type Values, valueAt } from '../charts/values.ts';
+import { objectStorageEndpoints, thanosQueryEndpoints, wiredUrls } from '../charts/wired-urls.ts';
+import { resolveDnsSrv, resolveService } from '../charts/wiring.ts';
 
-const BUDGET: Requests = { cpuMillis: 3000, memoryBytes: 6 * 2 ** 30 };
-
-const [upstreamArg, ...environmentArgs] = process.argv.slice(2);
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'state-values-set': { type: 'string', multiple: true } },
+});
+const [upstreamArg, ...environmentArgs] = positionals;
 if (!upstreamArg) {
-  console.error('usage: render-upstream UPSTREAM_DIR [ENVIRONMENT...]');
+  console.error('usage: render-upstream UPSTREAM_DIR [--state-values-set KEY=VALUE]... [ENVIRONMENT...]');
   process.exit(2);
 }
 const upstreamDir = path.resolve(upstreamArg);
+const overrides = stateValuesSet(options['state-values-set'] ?? []);
 const helmfile = readHelmfile();
 const environments = environmentArgs.length ? environmentArgs : Object.keys(helmfile.environments);
 const release = helmfile.releases.find((candidate) => candidate.name === RELEASE);
@@ -63,6 +86,8 @@ const check = (ok: boolean, line: string) => {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${line}`);
   if (!ok) failures += 1;
 };
+const checkResolves = (what: string, url: string, resolved: { service: K8sObject } | { problem: string }) =>
+  check('service' in resolved, `${what}: ${url}${'problem' in resolved ? ` (${resolved.problem})` : ''}`);
 
 /** Requests of the Prometheus and Alertmanager pods the operator creates from their resources. */
 function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
@@ -78,48 +103,67 @@ function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
     cpuMillis: cpuMillis(arg('config-reloader-cpu-request')),
     memoryBytes: memoryBytes(arg('config-reloader-memory-request')),
   };
-  let total: Requests = { cpuMillis: 0, memoryBytes: 0 };
+  let total: Requests = NO_REQUESTS;
   for (const object of [...ofKind(objects, 'Prometheus'), ...ofKind(objects, 'Alertmanager')]) {
     const replicas = object.spec.replicas ?? 1;
-    total = addRequests(
-      total,
-      requestsOf(object.spec.resources, `${object.kind} ${object.metadata.name}`),
-      replicas,
-    );
+    const where = `${object.kind} ${object.metadata.name}`;
+    total = addRequests(total, requestsOf(object.spec.resources, where), replicas);
     total = addRequests(total, reloader, replicas);
+    if (object.spec.thanos) {
+      total = addRequests(
+        total,
+        requestsOf(object.spec.thanos.resources, `${where} thanos sidecar`),
+        replicas,
+      );
+    }
   }
   return total;
 }
 
-// The CRDs the helmfile installs first, as kubeconform schemas for the custom resources.
-const crds = await helm([
-  'template',
-  'prometheus-operator-crds',
-  path.join(upstreamDir, 'prometheus-operator-crds'),
-]);
-const crdSchemaDir = path.join(outputDir, 'crd-schemas');
-const schemas = crds.ok ? crdSchemas(crds.stdout) : [];
-writeSchemas(schemas, crdSchemaDir);
-console.log(
-  `== prometheus-operator-crds: ${crds.ok ? `${schemas.length} CRD schemas -> ${crdSchemaDir}` : crds.stderr}`,
-);
-if (!crds.ok || schemas.length === 0) failures += 1;
+/** The other releases helmfile installs in this environment from an upstream chart (the in-cluster object store). */
+async function renderOtherReleases(environment: string, state: Values): Promise<K8sObject[]> {
+  const others = helmfile.releases.filter(
+    (candidate: HelmfileRelease) =>
+      candidate.name !== RELEASE && candidate.condition !== undefined && releaseEnabled(candidate, state),
+  );
+  const objects: K8sObject[] = [];
+  for (const other of others) {
+    const chart = path.join(upstreamDir, other.chart.split('/').pop() ?? other.chart);
+    const valuesFiles = await releaseValuesFiles(helmfile, other, environment, overrides);
+    const rendered = await helmTemplate(chart, {
+      release: other.name,
+      namespace: other.namespace,
+      valuesFiles,
+    });
+    writeFileSync(path.join(outputDir, `${other.name}-${environment}.yaml`), rendered);
+    const parsed = parseManifests(rendered);
+    console.log(`  release ${other.name} (${other.chart} ${other.version}): ${parsed.length} objects`);
+    objects.push(...parsed);
+  }
+  return objects;
+}
 
 for (const environment of environments) {
-  console.log(`\n== environment ${environment}`);
+  const state = stateValues(helmfile, environment, overrides);
+  const budget = budgetOf(state);
+  console.log(
+    `\n== environment ${environment}${options['state-values-set'] ? ` (${options['state-values-set'].join(', ')})` : ''}`,
+  );
   const chartDir = umbrellaCopy({ upstreamDir });
-  const valuesFiles = await releaseValuesFiles(helmfile, release, environment);
-  const options = { release: RELEASE, namespace: release.namespace, valuesFiles };
-  const rendered = await helmTemplate(chartDir, options);
+  const valuesFiles = await releaseValuesFiles(helmfile, release, environment, overrides);
+  const templateOptions = { release: RELEASE, namespace: release.namespace, valuesFiles };
+  const rendered = await helmTemplate(chartDir, templateOptions);
   const out = path.join(outputDir, `menagerie-${environment}.yaml`);
   writeFileSync(out, rendered);
-  const objects = parseManifests(rendered);
+  const umbrellaObjects = parseManifests(rendered);
   const kinds = new Map<string, number>();
-  for (const object of objects) kinds.set(object.kind, (kinds.get(object.kind) ?? 0) + 1);
-  console.log(`  helm template: ${objects.length} objects (${rendered.length} bytes) -> ${out}`);
+  for (const object of umbrellaObjects) kinds.set(object.kind, (kinds.get(object.kind) ?? 0) + 1);
+  console.log(`  helm template: ${umbrellaObjects.length} objects (${rendered.length} bytes) -> ${out}`);
   console.log(`  kinds: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+  const otherObjects = await renderOtherReleases(environment, state);
+  const objects = [...umbrellaObjects, ...otherObjects];
 
-  const lint = await helmLint(chartDir, options);
+  const lint = await helmLint(chartDir, templateOptions);
   check(lint.ok, `helm lint --strict${lint.ok ? '' : `:\n${lint.stdout}${lint.stderr}`}`);
 
   const keys = objects.map(
@@ -127,9 +171,15 @@ for (const environment of environments) {
   );
   check(new Set(keys).size === keys.length, 'no two objects share a kind, namespace and name');
 
-  const validation = await kubeconformFiles([out], { crdSchemaDir });
-  const summary = validation.output.trim().split('\n').pop() ?? '';
-  check(validation.ok, `kubeconform: ${validation.ok ? summary : `\n${validation.output.trim()}`}`);
+  const problems = objects
+    .filter((object) => knowsSchema(object.apiVersion, object.kind))
+    .flatMap(schemaProblems);
+  const unknown = [...new Set(objects.filter((o) => !knowsSchema(o.apiVersion, o.kind)).map((o) => o.kind))];
+  check(
+    problems.length === 0,
+    `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`,
+  );
+  if (unknown.length) console.log(`  (no schema for: ${unknown.join(', ')})`);
 
   // Every ConfigMap and Secret a pod mounts (and does not mark optional) must be rendered too.
   const renderedNames = new Set(objects.map((object) => `${object.kind}/${object.metadata.name}`));
@@ -151,6 +201,20 @@ for (const environment of environments) {
     `every mounted ConfigMap and Secret is rendered${dangling.length ? `: ${dangling.join('; ')}` : ''}`,
   );
 
+  // Pod Security: the environments that state podSecurity: restricted must have every pod pass it.
+  const restricted = restrictedProfileProblems(objects);
+  if (valueAt(state, ['podSecurity']) === 'restricted') {
+    check(
+      restricted.length === 0,
+      `every pod passes the restricted Pod Security profile${restricted.length ? `:\n${restricted.join('\n')}` : ''}`,
+    );
+  } else {
+    const refused = new Set(restricted.map((problem) => problem.split(':')[0]));
+    console.log(
+      `  (restricted Pod Security profile not required here; it would refuse: ${[...refused].join(', ') || 'nothing'})`,
+    );
+  }
+
   // The server's NetworkPolicy admits the client and the blackbox exporter as their charts label their pods.
   const serverPolicy = findObject(objects, 'NetworkPolicy', SERVER.name);
   const peers = serverPolicy.spec.ingress[0].from as {
@@ -162,61 +226,84 @@ for (const environment of environments) {
     check(admitted, `the server's NetworkPolicy admits the pods of Deployment ${name}`);
   }
 
-  for (const [component, { service, port }] of Object.entries(STACK)) {
+  // The contract's Services, where the component runs in the mode the contract names.
+  const values = effectiveValues(chartDir, valuesFiles);
+  const topology = topologyOf(values);
+  const single = Object.entries(STACK).filter(
+    ([component]) =>
+      (component !== 'loki' || topology.lokiMonolithic) &&
+      (component !== 'tempo' || !topology.tempoDistributed),
+  );
+  for (const [component, { service, port }] of single) {
     const resolved = resolveService(`http://${service}.${NAMESPACE}.svc:${port}`, objects, NAMESPACE);
     check('service' in resolved, `STACK.${component}: Service ${service} port ${port}`);
   }
-  const tempo = findObject(objects, 'Service', STACK.tempo.service);
-  // biome-ignore lint/suspicious/noExplicitAny: rendered ports
-  const tempoPorts = tempo.spec.ports.map((port: any) => port.port);
-  check(
-    tempoPorts.includes(STACK.tempo.otlpGrpcPort) && tempoPorts.includes(STACK.tempo.otlpHttpPort),
-    `Tempo OTLP ports ${STACK.tempo.otlpGrpcPort}/${STACK.tempo.otlpHttpPort} on Service ${STACK.tempo.service}`,
-  );
-
-  const urls: [string, string][] = [];
-  for (const uid of Object.values(DATASOURCE_UID)) {
-    const datasource = provisionedDatasources(objects).get(uid);
-    if (datasource) urls.push([`datasource ${uid}`, datasource.url]);
-    else check(false, `datasource ${uid} provisioned`);
+  if (!topology.tempoDistributed) {
+    const tempo = findObject(objects, 'Service', STACK.tempo.service);
+    // biome-ignore lint/suspicious/noExplicitAny: rendered ports
+    const tempoPorts = tempo.spec.ports.map((port: any) => port.port);
+    check(
+      tempoPorts.includes(STACK.tempo.otlpGrpcPort) && tempoPorts.includes(STACK.tempo.otlpHttpPort),
+      `Tempo OTLP ports ${STACK.tempo.otlpGrpcPort}/${STACK.tempo.otlpHttpPort} on Service ${STACK.tempo.service}`,
+    );
   }
-  const values = effectiveValues(chartDir, valuesFiles);
-  if ((values.promtail as { enabled: boolean }).enabled) {
-    const secret = findObject(objects, 'Secret', `${RELEASE}-promtail`);
-    const config = parse(secret.stringData?.['promtail.yaml'] ?? '') as { clients: { url: string }[] };
-    for (const client of config.clients) urls.push(['promtail push', client.url]);
-  } else {
-    const configMap = findObject(objects, 'ConfigMap', `${RELEASE}-alloy`);
-    for (const url of alloyPushUrls(Object.values(configMap.data as Record<string, string>)[0] ?? '')) {
-      urls.push(['alloy push', url]);
+
+  for (const { what, url } of wiredUrls(objects, values))
+    checkResolves(what, url, resolveService(url, objects, NAMESPACE));
+
+  if (topology.thanos) {
+    const endpoints = thanosQueryEndpoints(objects);
+    check(endpoints.length >= 2, `Thanos Query has endpoints: ${endpoints.join(', ')}`);
+    for (const endpoint of endpoints) {
+      checkResolves('thanos query endpoint', endpoint, resolveDnsSrv(endpoint, objects, NAMESPACE));
     }
   }
-  const tempoConfig = parse(findObject(objects, 'ConfigMap', STACK.tempo.service).data['tempo.yaml']) as {
-    metrics_generator: { storage: { remote_write: { url: string }[] } };
-  };
-  for (const target of tempoConfig.metrics_generator.storage.remote_write)
-    urls.push(['tempo remote write', target.url]);
-  for (const name of [SERVER.name, 'menagerie-client']) {
-    const container = podSpecOf(findObject(objects, 'Deployment', name)).containers[0];
-    urls.push([`${name} ${OTEL_ENV.endpoint}`, envValue(container, OTEL_ENV.endpoint) ?? '(unset)']);
-    const url = envValue(container, 'SERVER_URL');
-    if (url) urls.push([`${name} SERVER_URL`, url]);
-  }
-  const probe = findObject(objects, 'Probe', `${SERVER.name}-readiness`);
-  urls.push(
-    ['blackbox prober', probe.spec.prober.url],
-    ['blackbox target', probe.spec.targets.staticConfig.static[0]],
-  );
-  for (const [what, url] of urls) {
-    const resolved = resolveService(url, objects, NAMESPACE);
-    check('service' in resolved, `${what}: ${url}${'problem' in resolved ? ` (${resolved.problem})` : ''}`);
+  const inCluster = valueAt(state, ['inClusterObjectStorage', 'enabled']) === true;
+  for (const { what, url } of objectStorageEndpoints(objects)) {
+    if (inCluster) checkResolves(`object storage of ${what}`, url, resolveService(url, objects, NAMESPACE));
+    else
+      check(
+        url === valueAt(state, ['objectStorage', 'endpoint']),
+        `object storage of ${what}: ${url} (external)`,
+      );
   }
 
-  const fromObjects = addRequests(totalRequests(workloadRequests(objects)), operatorManagedRequests(objects));
-  const apps = workloadRequests(objects).filter((container) =>
+  const autoscaler = ofKind(objects, 'HorizontalPodAutoscaler').find(
+    (hpa) => hpa.metadata.name === SERVER.name,
+  );
+  if (autoscaler) {
+    const metric = autoscaler.spec.metrics.find((each: { type: string }) => each.type === 'Pods')?.pods.metric
+      .name;
+    const adapterConfig = ofKind(objects, 'ConfigMap').find((object) =>
+      (object.data?.['config.yaml'] ?? '').includes('metricsQuery'),
+    );
+    const served = (parse(adapterConfig?.data['config.yaml'] ?? '{}')?.rules ?? []).map(
+      (rule: { name: { as: string } }) => rule.name.as,
+    );
+    check(
+      metric === AUTOSCALING_METRIC.requestsPerSecond.name && served.includes(metric),
+      `the server's HPA scales on ${metric}, which prometheus-adapter serves (${served.join(', ')})`,
+    );
+    check(
+      ['v1beta1.custom.metrics.k8s.io', 'v1beta1.metrics.k8s.io'].every((name) =>
+        ofKind(objects, 'APIService').some((service) => service.metadata.name === name),
+      ),
+      'prometheus-adapter registers the custom and resource metrics APIs',
+    );
+  }
+
+  const fromObjects = addRequests(
+    totalRequests(workloadRequests(objects, budget.nodes)),
+    operatorManagedRequests(objects),
+  );
+  const apps = workloadRequests(umbrellaObjects, budget.nodes).filter((container) =>
     /^menagerie-(server|client)\//.test(container.component),
   );
-  const fromValues = totalRequests([...upstreamRequests(values), ...apps]);
+  const fromValues = totalRequests([
+    ...upstreamRequests(values, budget.nodes),
+    ...apps,
+    ...inClusterStoreRequests(await objectStoreValues(helmfile, environment, overrides)),
+  ]);
   console.log(`  requests from the rendered objects: ${formatRequests(fromObjects)}`);
   console.log(`  requests from the values (what the tests compute): ${formatRequests(fromValues)}`);
   check(
@@ -224,10 +311,19 @@ for (const environment of environments) {
     'the two sums agree',
   );
   check(
-    fromObjects.cpuMillis <= BUDGET.cpuMillis && fromObjects.memoryBytes <= BUDGET.memoryBytes,
-    `within the budget of ${formatRequests(BUDGET)}`,
+    fits(fromObjects, budget),
+    `within the budget of ${formatRequests(budget.requests)}: ${budget.reason}`,
   );
 }
+
+const crds = await helm([
+  'template',
+  'prometheus-operator-crds',
+  path.join(upstreamDir, 'prometheus-operator-crds'),
+]);
+const crdCount = crds.ok ? ofKind(parseManifests(crds.stdout), 'CustomResourceDefinition').length : 0;
+console.log(`\n== prometheus-operator-crds: ${crds.ok ? `${crdCount} CRDs rendered` : crds.stderr}`);
+if (!crds.ok || crdCount === 0) failures += 1;
 
 removeTempDirs();
 console.log(failures === 0 ? '\nall checks passed' : `\n${failures} checks failed`);
