@@ -42,6 +42,8 @@ describe('helmfile.yaml', () => {
     expect(crds?.chart).to.equal(`prometheus-community/${CRDS_RELEASE}`);
     expect(crds?.version).to.match(/^\d+\.\d+\.\d+$/);
     expect(umbrella.needs).to.include(`${crds?.namespace}/${CRDS_RELEASE}`);
+    // and the in-cluster object store, where an environment enables it.
+    expect(umbrella.needs).to.include(`${umbrella.namespace}/object-storage`);
     const kps = valueAt(readValues(path.join(UMBRELLA_DIR, 'values.yaml')), [
       'kube-prometheus-stack',
       'crds',
@@ -122,7 +124,7 @@ describe('helmfile.yaml', () => {
     expect(Object.keys(helmfile.environments)).to.include.members(['default', 'ci', 'alloy']);
   });
 
-  for (const environment of ['default', 'ci', 'alloy', 'restricted']) {
+  for (const environment of Object.keys(readHelmfile().environments)) {
     it(`renders the umbrella with the values the ${environment} environment passes to helm`, async () => {
       const valuesFiles = await releaseValuesFiles(helmfile, umbrella, environment);
       const objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
@@ -150,6 +152,40 @@ describe('helmfile.yaml', () => {
     expect(message).to.include('logCollector must be promtail or alloy');
   });
 
+  it('switches prometheus-adapter and the server HPA together with one state value, and rejects anything but a boolean', async () => {
+    const file = path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/autoscaling.yaml.gotmpl');
+    expect(umbrella.values).to.include('deploy/helmfile/values/autoscaling.yaml.gotmpl');
+    for (const [autoscaling, enabled] of [
+      [true, true],
+      ['true', true],
+      [false, false],
+    ] as const) {
+      expect(parse(await renderGotmpl(file, { autoscaling }))).to.deep.equal({
+        'prometheus-adapter': { enabled },
+        'menagerie-server': { autoscaling: { enabled } },
+      });
+    }
+    let message = '';
+    await renderGotmpl(file, { autoscaling: 'yes' }).catch((error: Error) => {
+      message = error.message;
+    });
+    expect(message).to.include('autoscaling must be true or false');
+    expect(stateValues(helmfile, 'autoscaling').autoscaling).to.equal(true);
+    expect(stateValues(helmfile, 'production').autoscaling).to.equal(true);
+    expect(stateValues(helmfile, 'default').autoscaling).to.equal(false);
+  });
+
+  it('gives every environment the state value the object store release is conditioned on, as helmfile requires', () => {
+    const conditions = helmfile.releases.flatMap((release) => (release.condition ? [release.condition] : []));
+    expect(conditions).to.deep.equal(['inClusterObjectStorage.enabled']);
+    for (const environment of Object.keys(helmfile.environments)) {
+      expect(
+        valueAt(stateValues(helmfile, environment), conditions[0]?.split('.') ?? []),
+        environment,
+      ).to.be.a('boolean');
+    }
+  });
+
   it('tags both app images with the state value imageTag, and leaves the appVersion when it is empty', async () => {
     const file = path.join(REPOSITORY_ROOT, 'deploy/helmfile/values/images.yaml.gotmpl');
     expect(umbrella.values).to.include('deploy/helmfile/values/images.yaml.gotmpl');
@@ -163,7 +199,7 @@ describe('helmfile.yaml', () => {
     }
   });
 
-  for (const environment of ['default', 'ci', 'alloy', 'restricted']) {
+  for (const environment of ['default', 'ci', 'alloy', 'restricted', 'autoscaling']) {
     it(`states in docs/deploy.md the retention the ${environment} environment really has`, async () => {
       const values = effectiveValues(UMBRELLA_DIR, await releaseValuesFiles(helmfile, umbrella, environment));
       const retention = {

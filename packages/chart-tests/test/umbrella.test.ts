@@ -175,8 +175,10 @@ describe('umbrella chart menagerie (remote dependencies left out)', () => {
     const [client] = at('promtail', 'config', 'clients') as { url: string }[];
     expectTarget(client?.url ?? '', STACK.loki.service, STACK.loki.port, 'promtail');
     expect(serviceTarget(inRelease(client?.url ?? '')).path).to.equal('/loki/api/v1/push');
+    // Alloy's configuration pushes to its lokiPushUrl value, which the Alloy chart renders with tpl.
     const alloyUrls = alloyPushUrls(at('alloy', 'alloy', 'configMap', 'content') as string);
-    expect(alloyUrls).to.deep.equal([client?.url]);
+    expect(alloyUrls).to.deep.equal(['{{ tpl .Values.lokiPushUrl $ }}']);
+    expect(at('alloy', 'lokiPushUrl')).to.equal(client?.url);
     const generator = 'tempo.tempo.metricsGenerator'.split('.');
     expectTarget(
       at(...generator, 'remoteWriteUrl') as string,
