@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { CLIENT, DATASOURCE_UID, NAMESPACE, OTLP, RELEASE, SERVER } from '@menagerie/contract';
+import {
+  AVAILABILITY_SLO,
+  CLIENT,
+  DATASOURCE_UID,
+  LATENCY_SLO,
+  NAMESPACE,
+  OTLP,
+  RELEASE,
+  SERVER,
+} from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { UMBRELLA_DIR, umbrellaCopy } from '@menagerie/tools/charts/charts';
 import { helmTemplateError } from '@menagerie/tools/charts/helm';
@@ -120,6 +129,12 @@ describe('the production environment (remote dependencies left out)', () => {
     expect(at(KPS, 'prometheus', 'podDisruptionBudget')).to.deep.include({ enabled: true });
   });
 
+  it('keeps in each replica the SLO period its rules read back, whatever Thanos keeps', () => {
+    const retention = at(KPS, 'prometheus', 'prometheusSpec', 'retention') as string;
+    const days = Number(/^(\d+)d$/.exec(retention)?.[1]);
+    expect(days, retention).to.be.at.least(Math.max(AVAILABILITY_SLO.windowDays, LATENCY_SLO.windowDays));
+  });
+
   it('clusters three Alertmanagers, which deduplicate notifications', () => {
     expect(at(KPS, 'alertmanager', 'alertmanagerSpec', 'replicas')).to.equal(3);
     expect(at(KPS, 'alertmanager', 'podDisruptionBudget')).to.deep.include({
@@ -144,9 +159,15 @@ describe('the production environment (remote dependencies left out)', () => {
     expect(at('tempo-distributed', 'enabled')).to.equal(true);
     expect(at('tempo-distributed', 'storage', 'trace', 'backend')).to.equal('s3');
     expect(at('tempo-distributed', 'metricsGenerator', 'enabled')).to.equal(true);
+    // The same processors as the one-pod Tempo of the laptop environments.
     expect(
       at('tempo-distributed', 'overrides', 'defaults', 'metrics_generator', 'processors'),
-    ).to.have.members(['service-graphs', 'span-metrics']);
+    ).to.have.members(
+      at('tempo', 'tempo', 'overrides', 'defaults', 'metrics_generator', 'processors') as string[],
+    );
+    expect(at('tempo-distributed', 'metricsGenerator', 'config', 'processor', 'local_blocks')).to.deep.equal(
+      at('tempo', 'tempo', 'metricsGenerator', 'processor', 'local_blocks'),
+    );
     expect(at('tempo-distributed', 'ingester', 'replicas')).to.equal(3);
   });
 
