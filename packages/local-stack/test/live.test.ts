@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   ALERT,
+  AUTOSCALING_METRIC,
   CLIENT,
   CLUSTER_ONLY_METRIC,
   EXEMPLAR_LABEL,
@@ -17,7 +18,7 @@ import {
   STANDARD_METRIC,
   TARGET_LABEL,
 } from '@menagerie/contract';
-import { ALL_VALUE, RECEIVER } from '@menagerie/monitoring';
+import { ALL_VALUE, prometheusAdapterConfig, RECEIVER } from '@menagerie/monitoring';
 import {
   CLUSTER_ONLY_METRIC_NAMES,
   DEFAULT_SUBSTITUTIONS,
@@ -275,6 +276,9 @@ describe('live check: dashboards, rules and logs against the real services and a
       for (const name of selectedMetricNames(v.series)) used.add(String(name));
     for (const rule of listRules())
       for (const name of selectedMetricNames(rule.rule.expr)) used.add(String(name));
+    // The series prometheus-adapter turns into the metric the server's HPA scales on.
+    for (const rule of prometheusAdapterConfig().rules)
+      for (const name of selectedMetricNames(rule.seriesQuery)) used.add(String(name));
     const ours = [...used].filter(
       (name) => !recorded.has(name) && !STANDARD.has(name) && !CLUSTER_ONLY.has(name),
     );
@@ -285,6 +289,7 @@ describe('live check: dashboards, rules and logs against the real services and a
       ...exposedNames(await scrape(stack.urls.clientMetrics)),
     ]);
     expect(ours).to.include(`${SERVER_METRICS.requestDuration.name}_bucket`);
+    expect(ours).to.include(AUTOSCALING_METRIC.requestsPerSecond.series);
     expect(
       ours.filter((name) => !exposed.has(name)),
       'used but not exposed',
