@@ -19,9 +19,15 @@ fi
 if [ -n "${OBJECT_STORAGE_ACCESS_KEY_ID:-}" ] && [ -n "${OBJECT_STORAGE_SECRET_ACCESS_KEY:-}" ]; then
   access_key=$OBJECT_STORAGE_ACCESS_KEY_ID secret_key=$OBJECT_STORAGE_SECRET_ACCESS_KEY origin="from OBJECT_STORAGE_ACCESS_KEY_ID and OBJECT_STORAGE_SECRET_ACCESS_KEY"
 else
-  # 20 and 40 characters, as S3 access keys are.
-  access_key=$(LC_ALL=C tr -dc 'A-Z0-9' </dev/urandom | head -c 20)
-  secret_key=$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40)
+  # 20 and 40 characters, as S3 access keys are. A bounded read, so no stage
+  # of the pipe is cut off early (pipefail would fail on the SIGPIPE).
+  random_chars() { # ALPHABET LENGTH
+    local chars
+    chars=$(head -c 8192 /dev/urandom | LC_ALL=C tr -dc "$1")
+    printf '%s' "${chars:0:$2}"
+  }
+  access_key=$(random_chars 'A-Z0-9' 20)
+  secret_key=$(random_chars 'A-Za-z0-9' 40)
   origin="with generated keys"
 fi
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f - >/dev/null

@@ -400,3 +400,59 @@ describe('scripts/autoscale-demo.sh', () => {
     expect(box.calls()).to.deep.equal([]);
   });
 });
+
+describe('scripts/ensure-object-storage-secret.sh', () => {
+  /** A kubectl that has no such Secret yet and keeps what `create secret` reads from stdin. */
+  const creating = (keep: string) => ({
+    kubectl: [
+      '[ "$3 $4" = "get secret" ] && exit 1',
+      '[ "$1" = create ] && echo "kind: Namespace"',
+      `case "$*" in *"-f -"*) cat >/dev/null ;; *"--from-env-file=/dev/stdin"*) cat >"${keep}" ;; esac`,
+    ].join('\n'),
+  });
+
+  it('creates the Secret from the given keys, through stdin, never in the arguments', async () => {
+    const kept = path.join(makeTempDir('object-storage'), 'env');
+    const box = sandbox(creating(kept));
+    const { code, output } = await box.run(
+      script('ensure-object-storage-secret.sh'),
+      ['menagerie', 'menagerie-object-storage'],
+      {
+        OBJECT_STORAGE_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        OBJECT_STORAGE_SECRET_ACCESS_KEY: 's3cret-key',
+      },
+    );
+    expect(code, output).to.equal(0);
+    expect(readFileSync(kept, 'utf8')).to.equal(
+      'AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=s3cret-key\n',
+    );
+    expect(box.calls().join('\n')).to.not.include('s3cret-key').and.not.include('AKIAEXAMPLE');
+    expect(box.calls()).to.include(
+      'kubectl -n menagerie create secret generic menagerie-object-storage --from-env-file=/dev/stdin',
+    );
+    expect(output).to.include(
+      'created from OBJECT_STORAGE_ACCESS_KEY_ID and OBJECT_STORAGE_SECRET_ACCESS_KEY',
+    );
+  });
+
+  it('generates keys of S3 lengths when none are given, and leaves an existing Secret alone', async () => {
+    const kept = path.join(makeTempDir('object-storage'), 'env');
+    const generated = sandbox(creating(kept));
+    const run = await generated.run(script('ensure-object-storage-secret.sh'), [
+      'menagerie',
+      'menagerie-object-storage',
+    ]);
+    expect(run.code, run.output).to.equal(0);
+    expect(readFileSync(kept, 'utf8')).to.match(
+      /^AWS_ACCESS_KEY_ID=[A-Z0-9]{20}\nAWS_SECRET_ACCESS_KEY=[A-Za-z0-9]{40}\n$/,
+    );
+    expect(run.output).to.include('created with generated keys');
+    const existing = sandbox({ kubectl: 'exit 0' });
+    const left = await existing.run(script('ensure-object-storage-secret.sh'), [
+      'menagerie',
+      'menagerie-object-storage',
+    ]);
+    expect(left.output).to.include('exists: left as it is');
+    expect(existing.calls()).to.have.length(1);
+  });
+});

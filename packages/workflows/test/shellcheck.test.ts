@@ -26,6 +26,7 @@ describe('shellcheck', () => {
     'scripts/flux-up.sh',
     'scripts/compose-up.sh',
     'scripts/autoscale-demo.sh',
+    'scripts/ensure-object-storage-secret.sh',
   ]) {
     it(`passes ${script}`, () => {
       const { status, output } = shellcheck([
