@@ -16,10 +16,9 @@ import {
 import { umbrellaCopy } from '@menagerie/tools/charts/charts';
 import { readHelmfile, releaseValuesFiles } from '@menagerie/tools/charts/helmfile';
 import { findObject, type K8sObject, podLabelsOf } from '@menagerie/tools/charts/manifests';
-import { schemaProblems } from '@menagerie/tools/charts/validate';
 import { kubernetesApi, quantityValue } from '@menagerie/tools/kubernetes-api';
 import { expect } from 'chai';
-import { render } from './support/render.ts';
+import { allSchemaProblems, render } from './support/render.ts';
 
 const execFileAsync = promisify(execFile);
 const { requestsPerSecond } = AUTOSCALING_METRIC;
@@ -213,10 +212,9 @@ describe('the autoscaling demo: the HPA the autoscaling environment renders, wat
     expect(() => quantityValue('ten')).to.throw('not a quantity');
   });
 
-  it('builds its fake objects as valid autoscaling/v2 and v1 objects', () => {
+  it('builds its fake objects as valid autoscaling/v2 and v1 objects', async () => {
     const moment: Moment = { desired: 2, current: 1, perPod: 20, cpu: 40, pods: ['ready', 'starting'] };
-    expect(schemaProblems(hpaAt(hpa, moment))).to.deep.equal([]);
-    for (const pod of podsAt(deployment, moment)) expect(schemaProblems(pod)).to.deep.equal([]);
+    expect(await allSchemaProblems([hpaAt(hpa, moment), ...podsAt(deployment, moment)])).to.deep.equal([]);
   });
 
   it("reads the HPA's two metrics against the targets the chart sets: the adapter's requests per second, then CPU", () => {

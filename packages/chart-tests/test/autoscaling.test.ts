@@ -41,8 +41,8 @@ describe('autoscaling: prometheus-adapter and the server HPA the autoscaling env
     objects = await render(umbrellaCopy(), { release: RELEASE, namespace: NAMESPACE, valuesFiles });
   });
 
-  it("renders the adapter's configuration, as generated, in the ConfigMap the adapter mounts", () => {
-    expect(allSchemaProblems(objects)).to.deep.equal([]);
+  it("renders the adapter's configuration, as generated, in the ConfigMap the adapter mounts", async () => {
+    expect(await allSchemaProblems(objects)).to.deep.equal([]);
     const values = effectiveValues(UMBRELLA_DIR, valuesFiles);
     expect(valueAt(values, ['prometheus-adapter', 'enabled'])).to.equal(true);
     const configMap = findObject(

@@ -50,6 +50,12 @@ export interface TemplateOptions {
   /** `--set-file` pairs. */
   readonly setFile?: Readonly<Record<string, string>>;
   readonly showOnly?: string;
+  /**
+   * `--api-versions`: APIs the charts may assume the cluster serves. An
+   * offline render knows only the built-in ones, and a chart that picks a
+   * version by .Capabilities would otherwise render a removed one.
+   */
+  readonly apiVersions?: readonly string[];
 }
 
 export function templateArgs(chartDir: string, options: TemplateOptions = {}): string[] {
@@ -64,6 +70,7 @@ export function templateArgs(chartDir: string, options: TemplateOptions = {}): s
   for (const [key, value] of Object.entries(options.set ?? {})) args.push('--set', `${key}=${value}`);
   for (const [key, file] of Object.entries(options.setFile ?? {})) args.push('--set-file', `${key}=${file}`);
   if (options.showOnly) args.push('--show-only', options.showOnly);
+  for (const apiVersion of options.apiVersions ?? []) args.push('--api-versions', apiVersion);
   return args;
 }
 
@@ -86,5 +93,6 @@ export async function helmLint(chartDir: string, options: TemplateOptions = {}):
   const args = ['lint', chartDir, '--strict', '--namespace', options.namespace ?? 'menagerie'];
   for (const file of options.valuesFiles ?? []) args.push('--values', file);
   for (const [key, value] of Object.entries(options.set ?? {})) args.push('--set', `${key}=${value}`);
+  // helm lint takes no --api-versions: it renders with the built-in capabilities.
   return helm(args);
 }

@@ -18,6 +18,8 @@ export interface HelmfileRelease {
   readonly needs?: readonly string[];
   /** A state value path (ending in .enabled) that decides whether helmfile processes the release. */
   readonly condition?: string;
+  /** API versions helmfile passes helm as --api-versions (to template and diff). */
+  readonly apiVersions?: readonly string[];
   readonly disableValidationOnInstall?: boolean;
   readonly values?: readonly (string | Values)[];
   readonly hooks?: readonly { events: string[]; command: string; args?: string[] }[];

@@ -7,10 +7,13 @@
  * component, every URL we wire (datasources, the log push URL, Tempo's remote
  * writes, the apps' OTLP endpoint, the blackbox prober, prometheus-adapter,
  * Thanos's endpoints, the in-cluster object store) reaches a rendered Service,
- * every object validates, and the requests of everything that runs, added up
- * from the rendered objects, equal the figure the tests compute from values
- * and fit the environment's budget. Other releases the environment enables
- * (the in-cluster object store) are rendered too.
+ * every object passes kubeconform (custom resources against the CRDs of the
+ * prometheus-operator-crds chart there, through crd-schemas), every pod passes
+ * the restricted Pod Security profile where the environment asks for it, and
+ * the requests of everything that runs, added up from the rendered objects,
+ * equal the figure the tests compute from values and fit the environment's
+ * budget. Other releases the environment enables (the in-cluster object store)
+ * are rendered too.
  *   scripts/render-upstream.sh UPSTREAM_DIR [--state-values-set KEY=VALUE]... [ENVIRONMENT...]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -32,6 +35,7 @@ import {
   stateValues,
   stateValuesSet,
 } from '../charts/helmfile.ts';
+import { kubeconformFiles } from '../charts/kubeconform.ts';
 import {
   findObject,
   type K8sObject,
@@ -58,10 +62,10 @@ import {
   workloadRequests,
 } from '../charts/stack-requests.ts';
 import { topologyOf } from '../charts/topology.ts';
-import { knowsSchema, schemaProblems } from '../charts/validate.ts';
 import { type Values, valueAt } from '../charts/values.ts';
 import { objectStorageEndpoints, thanosQueryEndpoints, wiredUrls } from '../charts/wired-urls.ts';
 import { resolveDnsSrv, resolveService } from '../charts/wiring.ts';
+import { crdSchemas, writeSchemas } from '../ci/crd-schemas.ts';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -121,12 +125,16 @@ function operatorManagedRequests(objects: readonly K8sObject[]): Requests {
 }
 
 /** The other releases helmfile installs in this environment from an upstream chart (the in-cluster object store). */
-async function renderOtherReleases(environment: string, state: Values): Promise<K8sObject[]> {
+async function renderOtherReleases(
+  environment: string,
+  state: Values,
+): Promise<{ objects: K8sObject[]; files: string[] }> {
   const others = helmfile.releases.filter(
     (candidate: HelmfileRelease) =>
       candidate.name !== RELEASE && candidate.condition !== undefined && releaseEnabled(candidate, state),
   );
   const objects: K8sObject[] = [];
+  const files: string[] = [];
   for (const other of others) {
     const chart = path.join(upstreamDir, other.chart.split('/').pop() ?? other.chart);
     const valuesFiles = await releaseValuesFiles(helmfile, other, environment, overrides);
@@ -135,13 +143,29 @@ async function renderOtherReleases(environment: string, state: Values): Promise<
       namespace: other.namespace,
       valuesFiles,
     });
-    writeFileSync(path.join(outputDir, `${other.name}-${environment}.yaml`), rendered);
+    const file = path.join(outputDir, `${other.name}-${environment}.yaml`);
+    writeFileSync(file, rendered);
     const parsed = parseManifests(rendered);
     console.log(`  release ${other.name} (${other.chart} ${other.version}): ${parsed.length} objects`);
     objects.push(...parsed);
+    files.push(file);
   }
-  return objects;
+  return { objects, files };
 }
+
+// The CRDs the helmfile installs first, as kubeconform schemas for the custom resources.
+const crds = await helm([
+  'template',
+  'prometheus-operator-crds',
+  path.join(upstreamDir, 'prometheus-operator-crds'),
+]);
+const crdSchemaDir = path.join(outputDir, 'crd-schemas');
+const schemas = crds.ok ? crdSchemas(crds.stdout) : [];
+writeSchemas(schemas, crdSchemaDir);
+console.log(
+  `== prometheus-operator-crds: ${crds.ok ? `${schemas.length} CRD schemas -> ${crdSchemaDir}` : crds.stderr}`,
+);
+if (!crds.ok || schemas.length === 0) failures += 1;
 
 for (const environment of environments) {
   const state = stateValues(helmfile, environment, overrides);
@@ -151,7 +175,12 @@ for (const environment of environments) {
   );
   const chartDir = umbrellaCopy({ upstreamDir });
   const valuesFiles = await releaseValuesFiles(helmfile, release, environment, overrides);
-  const templateOptions = { release: RELEASE, namespace: release.namespace, valuesFiles };
+  const templateOptions = {
+    release: RELEASE,
+    namespace: release.namespace,
+    valuesFiles,
+    apiVersions: release.apiVersions ?? [],
+  };
   const rendered = await helmTemplate(chartDir, templateOptions);
   const out = path.join(outputDir, `menagerie-${environment}.yaml`);
   writeFileSync(out, rendered);
@@ -160,8 +189,8 @@ for (const environment of environments) {
   for (const object of umbrellaObjects) kinds.set(object.kind, (kinds.get(object.kind) ?? 0) + 1);
   console.log(`  helm template: ${umbrellaObjects.length} objects (${rendered.length} bytes) -> ${out}`);
   console.log(`  kinds: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
-  const otherObjects = await renderOtherReleases(environment, state);
-  const objects = [...umbrellaObjects, ...otherObjects];
+  const others = await renderOtherReleases(environment, state);
+  const objects = [...umbrellaObjects, ...others.objects];
 
   const lint = await helmLint(chartDir, templateOptions);
   check(lint.ok, `helm lint --strict${lint.ok ? '' : `:\n${lint.stdout}${lint.stderr}`}`);
@@ -171,15 +200,9 @@ for (const environment of environments) {
   );
   check(new Set(keys).size === keys.length, 'no two objects share a kind, namespace and name');
 
-  const problems = objects
-    .filter((object) => knowsSchema(object.apiVersion, object.kind))
-    .flatMap(schemaProblems);
-  const unknown = [...new Set(objects.filter((o) => !knowsSchema(o.apiVersion, o.kind)).map((o) => o.kind))];
-  check(
-    problems.length === 0,
-    `schemas: ${problems.length} problems${problems.length ? `\n${problems.join('\n')}` : ''}`,
-  );
-  if (unknown.length) console.log(`  (no schema for: ${unknown.join(', ')})`);
+  const validation = await kubeconformFiles([out, ...others.files], { crdSchemaDir });
+  const summary = validation.output.trim().split('\n').pop() ?? '';
+  check(validation.ok, `kubeconform: ${validation.ok ? summary : `\n${validation.output.trim()}`}`);
 
   // Every ConfigMap and Secret a pod mounts (and does not mark optional) must be rendered too.
   const renderedNames = new Set(objects.map((object) => `${object.kind}/${object.metadata.name}`));
@@ -315,15 +338,6 @@ for (const environment of environments) {
     `within the budget of ${formatRequests(budget.requests)}: ${budget.reason}`,
   );
 }
-
-const crds = await helm([
-  'template',
-  'prometheus-operator-crds',
-  path.join(upstreamDir, 'prometheus-operator-crds'),
-]);
-const crdCount = crds.ok ? ofKind(parseManifests(crds.stdout), 'CustomResourceDefinition').length : 0;
-console.log(`\n== prometheus-operator-crds: ${crds.ok ? `${crdCount} CRDs rendered` : crds.stderr}`);
-if (!crds.ok || crdCount === 0) failures += 1;
 
 removeTempDirs();
 console.log(failures === 0 ? '\nall checks passed' : `\n${failures} checks failed`);
