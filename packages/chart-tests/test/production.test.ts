@@ -69,8 +69,9 @@ describe('the production environment (remote dependencies left out)', () => {
     // node-exporter needs host access; production leaves it to the platform.
     expect(at(KPS, 'nodeExporter', 'enabled')).to.equal(false);
     expect(at('promtail', 'enabled')).to.equal(false);
-    expect(state.kind, 'no node ports outside kind').to.equal(false);
-    expect(at('grafana', 'service', 'type')).to.equal(undefined);
+    // The Gateway's routes are kind's host names on a laptop port.
+    expect(at('gateway', 'enabled')).to.equal(false);
+    expect(ofKind(objects, 'Gateway')).to.deep.equal([]);
   });
 
   it('runs every component in its distributed mode', () => {

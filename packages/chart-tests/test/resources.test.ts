@@ -42,7 +42,7 @@ describe('Kubernetes quantities', () => {
 
 describe('resource budgets', () => {
   it('give a laptop 3 CPU and 6 GiB, and a cluster what all its nodes but one can hold', () => {
-    expect(budgetOf({ kind: true })).to.equal(LAPTOP_BUDGET);
+    expect(budgetOf({ logCollector: 'promtail' })).to.equal(LAPTOP_BUDGET);
     const cluster = budgetOf({ cluster: { nodes: 3, nodeCpu: 4, nodeMemoryGiB: 16 } });
     expect(cluster.nodes).to.equal(3);
     expect(cluster.requests).to.deep.equal({

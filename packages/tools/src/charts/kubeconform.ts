@@ -6,7 +6,7 @@
  * left to customResourceProblems (validate.ts): the CRDs come with an upstream
  * chart that an offline render does not have.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from './charts.ts';
 import { kubernetesSchemaDir, pinnedKubernetesVersion } from './kubernetes-schemas.ts';
@@ -17,6 +17,24 @@ import { CUSTOM_RESOURCE_KINDS } from './validate.ts';
 export interface KubeconformOptions {
   /** Schemas in crd-schemas' layout, {group}/{kind}_{version}.json. */
   readonly crdSchemaDir?: string;
+  /**
+   * Kinds to leave out (group/version/Kind) even with crdSchemaDir: custom
+   * resources whose CRDs that directory lacks, for customResourceProblems.
+   */
+  readonly skip?: readonly string[];
+}
+
+/**
+ * The custom-resource kinds (group/version/Kind) among `objects` that
+ * crdSchemaDir has no schema for: kubeconform cannot check them there.
+ */
+export function kindsWithoutCrdSchema(objects: readonly K8sObject[], crdSchemaDir: string): string[] {
+  const kinds = new Set(objects.map((object) => `${object.apiVersion}/${object.kind}`));
+  return CUSTOM_RESOURCE_KINDS.filter((key) => {
+    if (!kinds.has(key)) return false;
+    const [group, version, kind] = key.split('/') as [string, string, string];
+    return !existsSync(path.join(crdSchemaDir, group, `${kind.toLowerCase()}_${version}.json`));
+  });
 }
 
 export function kubeconformArgs(files: readonly string[], options: KubeconformOptions = {}): string[] {
@@ -36,6 +54,7 @@ export function kubeconformArgs(files: readonly string[], options: KubeconformOp
       '-schema-location',
       `${options.crdSchemaDir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
     );
+    if (options.skip?.length) args.push('-skip', options.skip.join(','));
   } else {
     args.push('-skip', CUSTOM_RESOURCE_KINDS.join(','));
   }
