@@ -28,6 +28,7 @@ import {
   envValue,
   findObject,
   type K8sObject,
+  ofKind,
   podLabelsOf,
   podSpecOf,
 } from '@menagerie/tools/charts/manifests';

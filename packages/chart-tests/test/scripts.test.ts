@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import { CLIENT, NAMESPACE, RELEASE, SERVER, STACK } from '@menagerie/contract';
 import { REPOSITORY_ROOT } from '@menagerie/contract/repository';
 import { makeTempDir, UMBRELLA_DIR } from '@menagerie/tools/charts/charts';
-import { renderGotmpl } from '@menagerie/tools/charts/helmfile';
 import { readValues, valueAt } from '@menagerie/tools/charts/values';
 import { expect } from 'chai';
 import { parse } from 'yaml';
