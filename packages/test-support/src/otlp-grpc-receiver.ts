@@ -51,18 +51,12 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
       error ? reject(error) : resolve(bound),
     ),
   );
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    spans: received.spans,
-    exports: received.exports,
-    get requests() {
-      return received.requests;
-    },
-    waitFor: (predicate, timeoutMs) => received.waitFor(predicate, timeoutMs),
-    close: () =>
+  return received.receiver(
+    port,
+    () =>
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
         setTimeout(() => server.forceShutdown(), 1000).unref();
       }),
-  };
+  );
 }

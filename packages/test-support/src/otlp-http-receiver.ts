@@ -56,18 +56,12 @@ export async function startOtlpReceiver(options: HttpReceiverOptions = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    spans: received.spans,
-    exports: received.exports,
-    get requests() {
-      return received.requests;
-    },
-    waitFor: (predicate, timeoutMs) => received.waitFor(predicate, timeoutMs),
-    close: () =>
+  return received.receiver(
+    port,
+    () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  );
 }

@@ -43,4 +43,19 @@ export class Received {
     }
     return this.spans;
   }
+
+  /** The receiver a server hands its tests: what it received, at `port`, closed by `close`. */
+  receiver(port: number, close: () => Promise<void>): OtlpReceiver {
+    const received = this;
+    return {
+      endpoint: `http://127.0.0.1:${port}`,
+      spans: this.spans,
+      exports: this.exports,
+      get requests() {
+        return received.requests;
+      },
+      waitFor: (predicate, timeoutMs) => this.waitFor(predicate, timeoutMs),
+      close,
+    };
+  }
 }
