@@ -6,7 +6,11 @@ export interface Requests {
 
 export const NO_REQUESTS: Requests = { cpuMillis: 0, memoryBytes: 0 };
 
-const MEMORY_SUFFIXES: Readonly<Record<string, number>> = {
+/** The multipliers of a Kubernetes resource.Quantity's suffixes. */
+export const QUANTITY_SUFFIXES: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
   '': 1,
   k: 1e3,
   M: 1e6,
@@ -32,7 +36,7 @@ export function memoryBytes(quantity: string | number): number {
   const text = String(quantity).trim();
   const match = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(text);
   if (!match) throw new Error(`not a memory quantity: ${JSON.stringify(quantity)}`);
-  const factor = MEMORY_SUFFIXES[match[2] ?? ''];
+  const factor = QUANTITY_SUFFIXES[match[2] ?? ''];
   if (factor === undefined) throw new Error(`not a memory quantity: ${JSON.stringify(quantity)}`);
   return Number(match[1]) * factor;
 }
