@@ -63,6 +63,8 @@ describe('benchmark harness (smoke run)', function () {
       'throughput_ratio',
       'p99_ratio',
       'vs_stock',
+      'added_cpu_us',
+      'stock_added_cpu_us',
     ]);
     for (const value of Object.values(overhead[0]?.fields ?? {})) expect(isNumber(value)).to.equal(true);
   });

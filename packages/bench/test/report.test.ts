@@ -58,14 +58,44 @@ describe('benchmark arithmetic and summary lines', () => {
     ]);
     const lines: string[] = [];
     printComparisons(results, ['before'], (line) => lines.push(line));
-    expect(lines).to.include('bench overhead: throughput_ratio=0.600 p99_ratio=2.000 vs_stock=1.35');
+    // CPU per request: off 1000/1250 µs, stock 2500/2500, on 1667/2083, on@before 2000/2500.
     expect(lines).to.include(
-      'bench overhead of build: build=before throughput_ratio=0.500 p99_ratio=2.500 vs_stock=1.13',
+      'bench overhead: throughput_ratio=0.600 p99_ratio=2.000 vs_stock=1.35 added_cpu_us=750.0 stock_added_cpu_us=1375.0',
+    );
+    expect(lines).to.include(
+      'bench overhead of build: build=before throughput_ratio=0.500 p99_ratio=2.500 vs_stock=1.13 ' +
+        'added_cpu_us=1125.0 stock_added_cpu_us=1375.0',
     );
     const ratio = (name: string) =>
       lines.map(parseSummaryLine).find((l) => l?.figure === 'ratio' && l.fields.name === name)?.fields;
     expect(ratio('on/on@before')).to.include({ throughput: '1.2', throughput_min: '1.2', p99: '0.8' });
     expect(ratio('on@before/off')).to.include({ throughput: '0.5' });
+  });
+
+  it("takes the overhead line's p99 at the fixed rate when there is one", () => {
+    const run = (p99Ms: number, fixedRateP99Ms: number): Measurement => ({
+      rps: 1000,
+      p50Ms: 1,
+      p99Ms,
+      cpuUsPerRequest: 100,
+      responses: 1000,
+      unexpected: 0,
+      spansDropped: {},
+      rssMaxBytes: 0,
+      rssEndBytes: 0,
+      fixedRateP50Ms: 1,
+      fixedRateP99Ms,
+    });
+    const results = new Map<string, Measurement[]>([
+      ['off', [run(2, 1)]],
+      ['stock', [run(8, 3)]],
+      ['on', [run(6, 1.2)]],
+    ]);
+    const lines: string[] = [];
+    printComparisons(results, [], (line) => lines.push(line));
+    expect(lines).to.include(
+      'bench overhead: throughput_ratio=1.000 p99_ratio=1.200 vs_stock=1.00 added_cpu_us=0.0 stock_added_cpu_us=0.0',
+    );
   });
 
   it('parses its options and refuses bad ones', () => {

@@ -161,13 +161,20 @@ export function printComparisons(
   }
   if (Object.keys(costs).length > 0) print(summaryLine('signal cost', costs));
 
+  // The line the targets are read from. p99_ratio is taken at the fixed
+  // rate when the plan has one (latency at a load both sustain; saturated,
+  // p99 is mostly queueing and follows throughput), else saturated; the
+  // added CPU per request, ours and the stock set-up's, is paired by round.
   const overhead = (on: string): string | undefined => {
     const vsOff = comparison(results, on, OFF.name);
     const vsStock = comparison(results, on, STOCK.name);
-    if (!vsOff || !vsStock) return undefined;
+    const stockVsOff = comparison(results, STOCK.name, OFF.name);
+    if (!vsOff || !vsStock || !stockVsOff) return undefined;
+    const p99 = vsOff.p99AtRate.n > 0 ? vsOff.p99AtRate : vsOff.p99;
     return (
       `throughput_ratio=${vsOff.throughput.median.toFixed(3)} ` +
-      `p99_ratio=${vsOff.p99.median.toFixed(3)} vs_stock=${vsStock.throughput.median.toFixed(2)}`
+      `p99_ratio=${p99.median.toFixed(3)} vs_stock=${vsStock.throughput.median.toFixed(2)} ` +
+      `added_cpu_us=${vsOff.cpuUs.median.toFixed(1)} stock_added_cpu_us=${stockVsOff.cpuUs.median.toFixed(1)}`
     );
   };
   const current = overhead(FULL.name);
