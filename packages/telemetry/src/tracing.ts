@@ -1,3 +1,4 @@
+import type { OtlpProtocol } from '@menagerie/contract';
 import {
   type Attributes,
   type Counter,
@@ -22,8 +23,10 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { consoleExporter, describeOtlpDestination, otlpExporter } from './exporters.ts';
 import { type SettingWarning, withOtelEnvironment } from './otel-environment.ts';
+import { otlpHttpProtobufSender } from './otlp/http-batch-sender.ts';
+import { StreamingSpanProcessor } from './otlp/streaming-span-processor.ts';
 import { readSampler } from './sampler.ts';
-import { readBatching, readTraceSettings, type TraceSettings } from './trace-settings.ts';
+import { type Batching, readBatching, readTraceSettings, type TraceSettings } from './trace-settings.ts';
 
 /** Why a finished span was not exported (values of the `reason` label). */
 export const SPAN_DROP_REASONS = ['queue_full', 'export_failed'] as const;
@@ -111,17 +114,28 @@ function configureTracing(options: TracingOptions): ConfiguredTracing {
     ? new DroppedSpanMeterProvider(options.onSpansDropped)
     : undefined;
   const selfObservability = droppedSpans ? { selfObsMeterProvider: droppedSpans } : {};
-  const batched = (exporter: SpanExporter): SpanProcessor => {
-    const batching = readBatching(warn);
-    const maxQueueSize = options.maxQueueSize ?? batching.maxQueueSize;
-    return new BatchSpanProcessor({
-      exporter,
+  const batching = (): Batching => {
+    const read = readBatching(warn);
+    const maxQueueSize = options.maxQueueSize ?? read.maxQueueSize;
+    return {
       maxQueueSize,
-      maxExportBatchSize: Math.min(batching.maxExportBatchSize, maxQueueSize),
-      scheduledDelayMillis: options.scheduledDelayMillis ?? batching.scheduledDelayMillis,
-      ...selfObservability,
-    });
+      maxExportBatchSize: Math.min(read.maxExportBatchSize, maxQueueSize),
+      scheduledDelayMillis: options.scheduledDelayMillis ?? read.scheduledDelayMillis,
+    };
   };
+  const batched = (exporter: SpanExporter): SpanProcessor =>
+    new BatchSpanProcessor({ exporter, ...batching(), ...selfObservability });
+  // OTLP/HTTP protobuf, the default and what the charts use, takes the
+  // streaming processor; JSON and gRPC keep the SDK's batch processor and
+  // stock exporters.
+  const otlpProcessor = (protocol: OtlpProtocol): SpanProcessor =>
+    protocol === 'http/protobuf'
+      ? new StreamingSpanProcessor({
+          sender: otlpHttpProtobufSender(),
+          ...batching(),
+          onSpansDropped: options.onSpansDropped,
+        })
+      : batched(otlpExporter(protocol));
   let spanProcessors: SpanProcessor[];
   let destination: string;
   if (options.exporter) {
@@ -130,7 +144,7 @@ function configureTracing(options: TracingOptions): ConfiguredTracing {
   } else {
     spanProcessors = settings.exporters.map((name) =>
       name === 'otlp'
-        ? batched(otlpExporter(settings.protocol))
+        ? otlpProcessor(settings.protocol)
         : new SimpleSpanProcessor({ exporter: consoleExporter(), ...selfObservability }),
     );
     destination = describeDestination(settings);
