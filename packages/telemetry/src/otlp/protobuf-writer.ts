@@ -89,27 +89,43 @@ export class ProtobufWriter {
 
   /** A length-delimited UTF-8 string. */
   string(value: string): void {
-    const most = value.length * 3;
-    if (most < 128) {
-      // Short enough that its length fits in the one byte written after it.
-      this.reserve(most + 1);
-      const written = this.#buffer.write(value, this.position + 1, 'utf8');
-      this.#buffer[this.position] = written;
-      this.position += written + 1;
-      return;
+    const length = value.length;
+    if (length < 128) {
+      // Most strings here are short and ASCII: copied by hand, which costs
+      // less than a call into the native UTF-8 encoder.
+      this.reserve(length * 3 + 1);
+      const buffer = this.#buffer;
+      const start = this.position + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 127) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        buffer[this.position] = length;
+        this.position = start + length;
+        return;
+      }
     }
-    const length = Buffer.byteLength(value, 'utf8');
-    this.varint(length);
-    this.reserve(length);
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.varint(bytes);
+    this.reserve(bytes);
     this.position += this.#buffer.write(value, this.position, 'utf8');
   }
 
-  /** Length-delimited bytes given as hex (trace and span ids, as the API holds them). */
+  /** Length-delimited bytes given as lower-case hex (trace and span ids, as the API holds them). */
   hexBytes(hex: string): void {
     const length = hex.length >>> 1;
     this.varint(length);
     this.reserve(length);
-    this.position += this.#buffer.write(hex, this.position, 'hex');
+    const buffer = this.#buffer;
+    let at = this.position;
+    for (let i = 0; i < hex.length; i += 2) {
+      buffer[at++] =
+        ((HEX_VALUE[hex.charCodeAt(i)] as number) << 4) | (HEX_VALUE[hex.charCodeAt(i + 1)] as number);
+    }
+    this.position = at;
   }
 
   /** Length-delimited raw bytes. */
@@ -149,6 +165,16 @@ export class ProtobufWriter {
     this.position += length;
   }
 }
+
+/** The value of each hex digit by its character code (ids are lower-case; upper-case is read too). */
+const HEX_VALUE = (() => {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < 16; i++) {
+    table['0123456789abcdef'.charCodeAt(i)] = i;
+    table['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return table;
+})();
 
 /** Bytes a varint of a non-negative value takes. */
 export function varintSize(value: number): number {
