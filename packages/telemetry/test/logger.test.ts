@@ -31,6 +31,46 @@ describe('logger', () => {
     expect(line).not.to.have.property(LOG_FIELD.traceId);
   });
 
+  it('writes each line as JSON.stringify writes the record, whatever the values, a field replacing a base one', async () => {
+    const { stream, lines } = capture();
+    const raw: string[] = [];
+    stream.on('data', (chunk: Buffer) => raw.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const log = createLogger({ service: 'svc "quoted" ü', stream });
+    const fields = {
+      text: 'a "quote", a \\ backslash, a\nnewline, \u0001 and 🦓',
+      integer: 201,
+      float: 1.25,
+      negativeZero: -0,
+      notANumber: Number.NaN,
+      infinite: Number.NEGATIVE_INFINITY,
+      yes: true,
+      list: ['a', 'b "c"'],
+      missing: undefined,
+      'odd "key"': 'x',
+    };
+    log.warn('message with "quotes"', fields);
+    log.info('replaces a base field', { [LOG_FIELD.level]: 'custom', [LOG_FIELD.service]: 'other' });
+    await log.close();
+    const time = (i: number) => lines[i]?.[LOG_FIELD.time];
+    expect(raw[0]).to.equal(
+      JSON.stringify({
+        [LOG_FIELD.time]: time(0),
+        [LOG_FIELD.level]: 'warn',
+        [LOG_FIELD.message]: 'message with "quotes"',
+        [LOG_FIELD.service]: 'svc "quoted" ü',
+        ...fields,
+      }),
+    );
+    expect(raw[1]).to.equal(
+      JSON.stringify({
+        [LOG_FIELD.time]: time(1),
+        [LOG_FIELD.level]: 'custom',
+        [LOG_FIELD.message]: 'replaces a base field',
+        [LOG_FIELD.service]: 'other',
+      }),
+    );
+  });
+
   it('drops lines below the level', async () => {
     const { stream, lines } = capture();
     const log = createLogger({ service: 'svc', level: 'warn', stream });
