@@ -1,6 +1,7 @@
 import { COMMON_METRICS, PATHS } from '@menagerie/contract';
 import type { BenchConfig } from './configs.ts';
 import { drive, type LoadRequest } from './load.ts';
+import { drivePaced } from './paced-load.ts';
 import { startServerProcess } from './server-process.ts';
 
 export interface RunPlan {
@@ -85,7 +86,7 @@ export async function measureOnce(
       spansDropped = samplesByLabel(text, COMMON_METRICS.spansDropped.name, 'reason');
     }
     const fixed = plan.fixedRate
-      ? await drive({
+      ? await drivePaced({
           url: server.url,
           connections: plan.connections,
           seconds: plan.seconds / 2,
