@@ -28,15 +28,7 @@ export function writeScopeSpan(writer: ProtobufWriter, span: ReadableSpan): void
   writer.tag(SCOPE_SPANS_SPAN_FIELD, LENGTH_DELIMITED);
   const start = writer.begin();
   const context = span.spanContext();
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hexBytes(context.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writeIds(writer, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     writer.tag(4, LENGTH_DELIMITED);
@@ -74,6 +66,19 @@ export function writeScopeSpan(writer: ProtobufWriter, span: ReadableSpan): void
   writer.end(start);
 }
 
+/** trace_id (1), span_id (2) and trace_state (3): the same fields in Span and in Span.Link. */
+function writeIds(writer: ProtobufWriter, context: SpanContext): void {
+  writer.tag(1, LENGTH_DELIMITED);
+  writer.hexBytes(context.traceId);
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.hexBytes(context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) {
+    writer.tag(3, LENGTH_DELIMITED);
+    writer.string(traceState);
+  }
+}
+
 function flagsOf(context: SpanContext, remote: boolean | undefined): number {
   return (context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (remote ? FLAGS_IS_REMOTE : 0);
 }
@@ -95,15 +100,7 @@ function writeLink(writer: ProtobufWriter, link: Link): void {
   writer.tag(13, LENGTH_DELIMITED);
   const start = writer.begin();
   const { context } = link;
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hexBytes(context.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writeIds(writer, context);
   if (link.attributes) writeAttributes(writer, 4, link.attributes);
   writer.tag(5, VARINT);
   writer.varint(link.droppedAttributesCount ?? 0);
