@@ -3,6 +3,12 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { markUnmetExpectation } from './edge-checks.ts';
 import { errorBody } from './errors.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
+
+/** The security headers as raw header lines, for the answers written straight to the socket. */
+const SECURITY_HEADER_LINES = Object.entries(SECURITY_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
 
 /**
  * Requests Node's HTTP parser refuses (an unknown method, a malformed request
@@ -32,6 +38,7 @@ export function answerParserError(error: NodeJS.ErrnoException, socket: Duplex):
   const body = JSON.stringify(errorBody(status, code, message));
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      SECURITY_HEADER_LINES +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
