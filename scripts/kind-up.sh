@@ -81,6 +81,17 @@ if command -v helm >/dev/null; then
     fi
   fi
 fi
+if [ "$environment" = sops ]; then
+  # helmfile decrypts the sops environment's secrets with the helm-secrets plugin, which runs sops
+  # with the age key in SOPS_AGE_KEY_FILE (docs/secrets.md).
+  require sops "https://github.com/getsops/sops/releases (the sops environment decrypts deploy/secrets/*.sops.yaml)"
+  if command -v helm >/dev/null && ! helm plugin list 2>/dev/null | grep -q '^secrets'; then
+    missing+=("the helm-secrets plugin, which the sops environment needs, is not installed: https://github.com/jkroepke/helm-secrets/wiki/Installation")
+  fi
+  if [ -z "${SOPS_AGE_KEY_FILE:-}" ] || [ ! -r "${SOPS_AGE_KEY_FILE}" ]; then
+    missing+=("SOPS_AGE_KEY_FILE does not name a readable age key: the sops environment cannot decrypt deploy/secrets/paging.sops.yaml without it")
+  fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   printf '[menagerie] missing: %s\n' "${missing[@]}" >&2
   die "${#missing[@]} prerequisite(s) missing (see above); nothing was changed"

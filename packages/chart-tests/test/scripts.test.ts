@@ -143,6 +143,17 @@ describe('scripts/kind-up.sh', () => {
     ).to.deep.equal([]);
   });
 
+  it('names what the sops environment needs besides: sops, the helm-secrets plugin and an age key', async () => {
+    const box = sandbox(toolsNewEnough(8 * 2 ** 30));
+    const { code, output } = await box.run(script('kind-up.sh'), [], { MENAGERIE_ENV: 'sops' });
+    expect(code).to.not.equal(0);
+    expect(output).to.include('missing: sops is not installed');
+    expect(output).to.include('the helm-secrets plugin, which the sops environment needs, is not installed');
+    expect(output).to.include('SOPS_AGE_KEY_FILE does not name a readable age key');
+    expect(output).to.include('3 prerequisite(s) missing');
+    expect(box.calls().filter((call) => /^(kind create|docker build)/.test(call))).to.deep.equal([]);
+  });
+
   it('refuses a Docker with less memory than the stack needs', async () => {
     const box = sandbox(toolsNewEnough(2 * 2 ** 30));
     const { code, output } = await box.run(script('kind-up.sh'));
