@@ -21,8 +21,6 @@ export interface LoadOptions {
   seconds: number;
   /** Cycled through by every connection. */
   requests: readonly LoadRequest[];
-  /** Requests per second over all connections; unset drives as fast as the server answers. */
-  rate?: number;
 }
 
 export interface LoadResult {
@@ -38,7 +36,8 @@ export interface LoadResult {
 }
 
 /**
- * Drives a server with autocannon. Latencies are taken from autocannon's
+ * Drives a server with autocannon, as fast as it answers (the fixed-rate
+ * stretch is paced-load.ts). Latencies are taken from autocannon's
  * per-response event at full precision: its own histogram rounds to whole
  * milliseconds, too coarse for loopback latencies of about a millisecond.
  */
@@ -54,7 +53,6 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
         // The hooks take and give the same plain request objects autocannon does.
         requests: options.requests.map((r) => ({ ...r })) as unknown as autocannon.Request[],
         timeout: 10,
-        ...(options.rate ? { overallRate: options.rate } : {}),
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
