@@ -72,7 +72,11 @@ export function createLogger(options: LoggerOptions): Logger {
   const write = (lineLevel: LogLevel, msg: string, fields?: LogFields): void => {
     if (levelRank[lineLevel] > levelRank[level]) return;
     if (fields && overridesBaseField(fields)) {
-      winston.log({ level: lineLevel, message: msg, [MESSAGE]: lineOf(recordOf(lineLevel, msg, fields)) });
+      winston.log({
+        level: lineLevel,
+        message: msg,
+        [MESSAGE]: JSON.stringify(recordOf(lineLevel, msg, fields)),
+      });
       return;
     }
     let line = `${lineStart}${clock()}${afterTime[lineLevel]}${JSON.stringify(msg)}${serviceField}`;
@@ -124,10 +128,6 @@ function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
-function lineOf(record: Record<string, unknown>): string {
-  return JSON.stringify(record);
-}
-
 function overridesBaseField(fields: LogFields): boolean {
   for (const key in fields) if (BASE_FIELDS.has(key)) return true;
   return false;
@@ -144,7 +144,7 @@ function fieldsText(fields: LogFields): string {
     if (value === undefined) continue;
     let name = quotedKeys.get(key);
     if (name === undefined) {
-      name = `,${JSON.stringify(key)}:`;
+      name = `,${quoted(key)}:`;
       quotedKeys.set(key, name);
     }
     text +=

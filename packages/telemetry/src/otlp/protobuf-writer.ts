@@ -131,9 +131,7 @@ export class ProtobufWriter {
   /** Length-delimited raw bytes. */
   rawBytes(value: Uint8Array): void {
     this.varint(value.length);
-    this.reserve(value.length);
-    this.#buffer.set(value, this.position);
-    this.position += value.length;
+    this.append(value);
   }
 
   /** Bytes that are already a valid run of fields, as they are. */
@@ -177,7 +175,7 @@ const HEX_VALUE = (() => {
 })();
 
 /** Bytes a varint of a non-negative value takes. */
-export function varintSize(value: number): number {
+function varintSize(value: number): number {
   let size = 1;
   let v = value;
   while (v >= 128) {

@@ -21,7 +21,7 @@ const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
 
 /** ScopeSpans.spans: each encoded span is written with this key in front. */
-export const SCOPE_SPANS_SPAN_FIELD = 2;
+const SCOPE_SPANS_SPAN_FIELD = 2;
 
 /** Writes one Span message, its key (ScopeSpans.spans) in front, as the span ends. */
 export function writeScopeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
