@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { ExportTraceServiceRequest } from '@menagerie/test-support';
 import {
   type Attributes,
   context,
@@ -23,10 +23,6 @@ import protobuf from 'protobufjs';
 import { ProtobufWriter } from '../src/otlp/protobuf-writer.ts';
 import { exportTraceServiceRequest } from '../src/otlp/span-encoding.ts';
 import { type EncodedBatch, StreamingSpanProcessor } from '../src/otlp/streaming-span-processor.ts';
-
-const ExportTraceServiceRequest = protobuf
-  .parse(readFileSync(new URL('./fixtures/otlp-trace.proto', import.meta.url), 'utf8'), { keepCase: true })
-  .root.lookupType('ExportTraceServiceRequest');
 
 /** A request decoded with every field, 64-bit numbers as strings so none is rounded. */
 function decode(bytes: Uint8Array): unknown {

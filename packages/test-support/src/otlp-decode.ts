@@ -1,24 +1,48 @@
 import protobuf from 'protobufjs';
 
-/** The part of OTLP's trace protobuf the tests read; protobufjs skips the rest. */
+/**
+ * OTLP's trace request, every field (opentelemetry-proto v1.5.0:
+ * collector/trace/v1/trace_service.proto, trace/v1/trace.proto,
+ * common/v1/common.proto, resource/v1/resource.proto), in one schema: the
+ * receivers read a few fields of it, the encoder's tests compare all of them.
+ */
 const OTLP_TRACE_PROTO = `
 syntax = "proto3";
+
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
-message Resource { repeated KeyValue attributes = 1; }
-message ScopeSpans { repeated Span spans = 2; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
+message Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
+message ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
+message InstrumentationScope {
+  string name = 1; string version = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4;
+}
 message Span {
-  bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; int32 kind = 6;
-  repeated KeyValue attributes = 9; Status status = 15;
+  bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4; fixed32 flags = 16;
+  string name = 5; int32 kind = 6; fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8;
+  repeated KeyValue attributes = 9; uint32 dropped_attributes_count = 10;
+  repeated Event events = 11; uint32 dropped_events_count = 12;
+  repeated Link links = 13; uint32 dropped_links_count = 14;
+  Status status = 15;
+  message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
+  message Link {
+    bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4;
+    uint32 dropped_attributes_count = 5; fixed32 flags = 6;
+  }
 }
 message Status { string message = 2; int32 code = 3; }
 message KeyValue { string key = 1; AnyValue value = 2; }
 message AnyValue {
-  oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; }
+  oneof value {
+    string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4;
+    ArrayValue array_value = 5; KeyValueList kvlist_value = 6; bytes bytes_value = 7;
+  }
 }
+message ArrayValue { repeated AnyValue values = 1; }
+message KeyValueList { repeated KeyValue values = 1; }
 `;
 
-const ExportRequest = protobuf
+/** The ExportTraceServiceRequest message type (field names as in the .proto, snake_case). */
+export const ExportTraceServiceRequest = protobuf
   .parse(OTLP_TRACE_PROTO, { keepCase: true })
   .root.lookupType('ExportTraceServiceRequest');
 
@@ -124,7 +148,10 @@ export function decodeProtobufSpans(body: Uint8Array): ReceivedSpan[] {
     span_id?: Uint8Array;
     parent_span_id?: Uint8Array;
   } & Omit<DecodedSpan, 'traceId' | 'spanId' | 'parentSpanId'>;
-  const decoded = ExportRequest.toObject(ExportRequest.decode(body), { longs: Number, defaults: false }) as {
+  const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+    longs: Number,
+    defaults: false,
+  }) as {
     resource_spans?: { resource?: DecodedRequest['resource']; scope_spans?: { spans?: Raw[] }[] }[];
   };
   return spansOf(
