@@ -16,6 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/stack.sh"
 source "$(dirname "$0")/lib/node-tools.sh"
+source "$(dirname "$0")/lib/demo.sh"
 cd "$MENAGERIE_ROOT"
 
 high_rate=${HIGH_RATE:-40}
@@ -38,13 +39,10 @@ kubectl --context "$context" -n "$ns" get horizontalpodautoscaler "$hpa" >/dev/n
   die "no HorizontalPodAutoscaler $hpa in namespace $ns: deploy the autoscaling environment (MENAGERIE_ENV=autoscaling scripts/kind-up.sh), which adds prometheus-adapter and the HPA"
 build_node_tools
 
-since=$(node -e 'console.log(Date.now())')
-stamp() { node -e "console.log('T+' + String(Math.round((Date.now() - $since) / 1000)).padStart(4) + 's')"; }
-event() { printf '%s  ** %s\n' "$(stamp)" "$*"; }
+start_timeline
 
 # The revision deployed now: the rollback returns to its rate and everything else.
-start_revision=$(helm history "$release" -n "$ns" --kube-context "$context" --max 50 -o json |
-  node -e 'const h = JSON.parse(require("fs").readFileSync(0, "utf8")); const d = h.filter((r) => r.status === "deployed").pop(); if (!d) process.exit(1); console.log(d.revision)') ||
+start_revision=$(deployed_revision "$release" "$ns" "$context") ||
   die "release $release has no deployed revision"
 baseline=$(kubectl --context "$context" -n "$ns" get horizontalpodautoscaler "$hpa" -o jsonpath='{.status.currentReplicas}')
 if ! [[ "$baseline" =~ ^[1-9][0-9]*$ ]]; then
@@ -58,7 +56,7 @@ proxy_pid=$!
 trap 'kill "$proxy_pid" 2>/dev/null || true' EXIT
 watch_hpa() { # EXPECTATION TIMEOUT
   run_node_tool autoscale-watch --api "http://127.0.0.1:$port" --namespace "$ns" --hpa "$hpa" \
-    --expect "$1" --baseline "$baseline" --timeout "$2" --interval 10 --since "$since"
+    --expect "$1" --baseline "$baseline" --timeout "$2" --interval 10 --since "$timeline_since"
 }
 
 event "release $release revision $start_revision; HPA $hpa runs $baseline replica(s); checking it reads its metrics"

@@ -16,6 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/stack.sh"
 source "$(dirname "$0")/lib/node-tools.sh"
+source "$(dirname "$0")/lib/demo.sh"
 cd "$MENAGERIE_ROOT"
 
 profile=${MENAGERIE_BAD_PROFILE:-packages/server/profiles/bad-release-errors.yaml}
@@ -33,13 +34,10 @@ helm status "$release" -n "$ns" --kube-context "$context" >/dev/null 2>&1 ||
   die "no release $release in namespace $ns: run scripts/kind-up.sh first"
 build_node_tools
 
-since=$(node -e 'console.log(Date.now())')
-stamp() { node -e "console.log('T+' + String(Math.round((Date.now() - $since) / 1000)).padStart(4) + 's')"; }
-event() { printf '%s  ** %s\n' "$(stamp)" "$*"; }
+start_timeline
 
 # The last good revision is the one deployed now.
-good_revision=$(helm history "$release" -n "$ns" --kube-context "$context" --max 50 -o json |
-  node -e 'const h = JSON.parse(require("fs").readFileSync(0, "utf8")); const d = h.filter((r) => r.status === "deployed").pop(); if (!d) process.exit(1); console.log(d.revision)') ||
+good_revision=$(deployed_revision "$release" "$ns" "$context") ||
   die "release $release has no deployed revision"
 good_version=$(kubectl --context "$context" -n "$ns" get deployment "$MENAGERIE_SERVER" \
   -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MENAGERIE_VERSION")].value}')
@@ -54,7 +52,7 @@ trap 'kill "$forward_pid" 2>/dev/null || true' EXIT
 prometheus=http://127.0.0.1:$port
 watch_slo() { # EXPECTATION VERSION TIMEOUT
   run_node_tool slo-watch --prometheus "$prometheus" --expect "$1" --version "$2" --timeout "$3" \
-    --interval 10 --since "$since"
+    --interval 10 --since "$timeline_since"
 }
 
 event "release $release revision $good_revision runs $MENAGERIE_SERVER $good_version; checking it is healthy"

@@ -26,6 +26,8 @@ describe('shellcheck', () => {
     'scripts/flux-up.sh',
     'scripts/compose-up.sh',
     'scripts/autoscale-demo.sh',
+    'scripts/rollback-demo.sh',
+    'scripts/lib/demo.sh',
     'scripts/ensure-object-storage-secret.sh',
   ]) {
     it(`passes ${script}`, () => {
