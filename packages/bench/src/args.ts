@@ -20,6 +20,8 @@ export interface BenchOptions {
    * point): each is compared with the one before it.
    */
   compare: { name: string; entry: string }[];
+  /** Node or V8 flags for every server the overhead suite starts (e.g. --single-threaded-gc). */
+  nodeArgs: string[];
   pin: boolean;
   /** A tiny run that proves the harness works (the test suite's smoke test); its figures mean nothing. */
   smoke: boolean;
@@ -32,9 +34,11 @@ export const USAGE = `usage: pnpm bench [options]
   --warmup S           warm-up seconds per run (default 2)
   --connections N      autocannon connections (default 10)
   --rate R             requests/s of the fixed-rate latency stretch after each run (default 1000; 0: none)
-  --configs LIST       overhead configurations: off,metrics,metrics+traces,on,stock (default: all)
+  --configs LIST       overhead configurations: off,metrics,metrics+traces,on,on-10%,stock (default: all),
+                       telemetry=<TELEMETRY value>[/no-export], spin=<µs> (off plus a busy loop per request)
   --compare LIST       name=path,... builds (packages/server/dist/main.js) run fully instrumented
                        and each compared with the one before it (before/after of a change)
+  --node-args FLAGS    Node or V8 flags for every server of the overhead suite ("--single-threaded-gc")
   --no-pin             do not pin the servers and the load generator to different cores
   --smoke              a tiny run that only proves the harness works`;
 
@@ -60,6 +64,13 @@ function parseCompare(raw: string | undefined): { name: string; entry: string }[
   });
 }
 
+function parseNodeArgs(raw: string | undefined): string[] {
+  const flags = raw?.split(/\s+/).filter(Boolean) ?? [];
+  const notAFlag = flags.find((flag) => !flag.startsWith('-'));
+  if (notAFlag !== undefined) throw new UsageError(`--node-args takes flags, not "${notAFlag}"`);
+  return flags;
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -83,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     // The smoke run keeps the three configurations the overhead line needs.
     configs: v.configs?.split(',').map((c) => c.trim()) ?? (smoke ? ['off', 'on', 'stock'] : undefined),
     compare: parseCompare(v.compare),
+    nodeArgs: parseNodeArgs(v['node-args']),
     pin: v['no-pin'] !== true,
     smoke,
   };
@@ -101,6 +113,7 @@ function parse(argv: readonly string[]) {
       rate: { type: 'string' },
       configs: { type: 'string' },
       compare: { type: 'string' },
+      'node-args': { type: 'string' },
       'no-pin': { type: 'boolean' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean' },

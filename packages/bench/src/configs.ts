@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { SPECIES, SPECIES_LEGS } from '@menagerie/animals';
 import { OTEL_ENV, ROUTE, SERVER_ENV } from '@menagerie/contract';
+import { SPIN_US_ENV } from './calibration/spin.ts';
 import type { LoadRequest } from './load.ts';
 import type { ServerLaunch } from './server-process.ts';
 
@@ -8,6 +9,7 @@ import type { ServerLaunch } from './server-process.ts';
 export const SERVER_MAIN = fileURLToPath(new URL('./main.js', import.meta.resolve('@menagerie/server')));
 const STOCK_PEER = fileURLToPath(new URL('./stock/peer.js', import.meta.url));
 const STOCK_REGISTER = fileURLToPath(new URL('./stock/register.js', import.meta.url));
+const SPIN_PRELOAD = fileURLToPath(new URL('./calibration/spin.js', import.meta.url));
 
 /** Large enough that no run fills the store (every measured request is a registration). */
 export const BENCH_STORE_CAPACITY = 10_000_000;
@@ -110,6 +112,8 @@ export const OVERHEAD_CONFIGS: readonly BenchConfig[] = [
  * exported, which separates the cost of recording from that of exporting.
  */
 export function adHocConfig(name: string): BenchConfig | undefined {
+  const spinning = /^spin=(\d+)$/.exec(name);
+  if (spinning) return spinConfig(name, Number(spinning[1]));
   const match = /^telemetry=([a-z,]+)(\/no-export)?$/.exec(name);
   if (!match) return undefined;
   const telemetry = match[1] as string;
@@ -117,6 +121,38 @@ export function adHocConfig(name: string): BenchConfig | undefined {
   const metrics = telemetry === 'on' || telemetry.split(',').includes('metrics');
   const config = ours(name, telemetry, traced && match[2] === undefined, metrics);
   return config;
+}
+
+/**
+ * `spin=<µs>`: `off` with every request first spending that many microseconds
+ * in a busy loop (calibration/spin.ts), work of a known size to set the
+ * instrumentation's in-situ cost against.
+ */
+function spinConfig(name: string, microseconds: number): BenchConfig {
+  return {
+    ...OFF,
+    name,
+    launch: (endpoint, entry) => {
+      const off = OFF.launch(endpoint, entry);
+      return {
+        ...off,
+        nodeArgs: ['--import', SPIN_PRELOAD],
+        env: { ...off.env, [SPIN_US_ENV]: String(microseconds) },
+      };
+    },
+  };
+}
+
+/** The same configuration with extra Node or V8 flags for its server (`--node-args`). */
+export function withNodeArgs(config: BenchConfig, nodeArgs: readonly string[]): BenchConfig {
+  if (nodeArgs.length === 0) return config;
+  return {
+    ...config,
+    launch: (endpoint, entry) => {
+      const launch = config.launch(endpoint, entry);
+      return { ...launch, nodeArgs: [...nodeArgs, ...(launch.nodeArgs ?? [])] };
+    },
+  };
 }
 
 /** A configuration run from another build of the server (before/after comparisons of a change). */

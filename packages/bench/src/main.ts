@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import { availableParallelism, loadavg } from 'node:os';
 import { type BenchOptions, parseBenchArgs, USAGE, UsageError, wantsHelp } from './args.ts';
-import { adHocConfig, type BenchConfig, buildOf, FULL, OVERHEAD_CONFIGS, REGISTRATIONS } from './configs.ts';
+import {
+  adHocConfig,
+  type BenchConfig,
+  buildOf,
+  FULL,
+  OVERHEAD_CONFIGS,
+  REGISTRATIONS,
+  withNodeArgs,
+} from './configs.ts';
 import { planCpus } from './proc.ts';
 import { summaryLine } from './report.ts';
 import { runClientAccuracy } from './suites/client-accuracy.ts';
@@ -22,7 +30,7 @@ function overheadConfigs(options: BenchOptions): BenchConfig[] {
     });
   }
   for (const { name, entry } of options.compare) configs.push(buildOf(FULL, name, entry));
-  return configs;
+  return configs.map((config) => withNodeArgs(config, options.nodeArgs));
 }
 
 async function main(argv: readonly string[]): Promise<void> {

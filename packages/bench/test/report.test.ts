@@ -109,11 +109,16 @@ describe('benchmark arithmetic and summary lines', () => {
       { name: 'a', entry: '/x/main.js' },
       { name: 'b', entry: '/y/main.js' },
     ]);
+    expect(defaults.nodeArgs).to.deep.equal([]);
+    expect(
+      parseBenchArgs(['--node-args', ' --single-threaded-gc  --max-semi-space-size=64']).nodeArgs,
+    ).to.deep.equal(['--single-threaded-gc', '--max-semi-space-size=64']);
     for (const bad of [
       ['--reps', '0'],
       ['--seconds', 'x'],
       ['--suites', 'nope'],
       ['--compare', 'a'],
+      ['--node-args', 'single-threaded-gc'],
       ['--what'],
     ]) {
       expect(() => parseBenchArgs(bad), bad.join(' ')).to.throw(UsageError);
