@@ -55,6 +55,7 @@ describe('benchmark arithmetic and summary lines', () => {
       ['stock', [run(400, 8), run(400, 8)]],
       ['on', [run(600, 4), run(480, 4)]],
       ['on@before', [run(500, 5), run(400, 5)]],
+      ['spin=20', [run(900, 3), run(700, 3)]],
     ]);
     const lines: string[] = [];
     printComparisons(results, ['before'], (line) => lines.push(line));
@@ -70,6 +71,12 @@ describe('benchmark arithmetic and summary lines', () => {
       lines.map(parseSummaryLine).find((l) => l?.figure === 'ratio' && l.fields.name === name)?.fields;
     expect(ratio('on/on@before')).to.include({ throughput: '1.2', throughput_min: '1.2', p99: '0.8' });
     expect(ratio('on@before/off')).to.include({ throughput: '0.5' });
+    // A configuration outside the fixed pairs is set against off: 1111 and 1429 µs, so 111 and 179 added.
+    expect(ratio('spin=20/off')).to.include({
+      throughput: '0.887',
+      throughput_min: '0.875',
+      cpu_us_per_req_added: '145',
+    });
   });
 
   it("takes the overhead line's p99 at the fixed rate when there is one", () => {

@@ -132,6 +132,12 @@ export function printComparisons(
     const on = `${FULL.name}@${build}`;
     pairs.push([on, OFF.name], [on, STOCK.name], [FULL.name, on]);
   }
+  // Every other configuration that ran (a signal on its own, a spin=<µs>
+  // calibration), against off.
+  const paired = new Set(pairs.flat());
+  for (const name of results.keys()) {
+    if (name !== OFF.name && !paired.has(name)) pairs.push([name, OFF.name]);
+  }
   for (const [a, b] of pairs) {
     const c = comparison(results, a, b);
     if (!c) continue;
