@@ -31,7 +31,8 @@ export const USAGE = `usage: pnpm bench [options]
   --suites LIST        ${SUITES.join(',')} (default: all)
   --reps N             interleaved rounds per comparison (default 5)
   --seconds S          measured seconds per run (default 8)
-  --warmup S           warm-up seconds per run (default 2)
+  --warmup S           warm-up seconds per run (default 15: instrumented servers take 10 s and more
+                       to reach their steady speed)
   --connections N      autocannon connections (default 10)
   --rate R             requests/s of the fixed-rate latency stretch after each run (default 1000; 0: none)
   --configs LIST       overhead configurations: off,metrics,metrics+traces,on,on-10%,stock (default: all),
@@ -88,7 +89,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     suites,
     reps: positive('reps', v.reps, smoke ? 1 : 5, true),
     seconds: positive('seconds', v.seconds, smoke ? 0.3 : 8, false),
-    warmupSeconds: positive('warmup', v.warmup, smoke ? 0.1 : 2, false),
+    // A fresh instrumented server's JIT is still speeding it up 10 s in (docs/benchmarks.md#method).
+    warmupSeconds: positive('warmup', v.warmup, smoke ? 0.1 : 15, false),
     connections: positive('connections', v.connections, smoke ? 2 : 10, true),
     rate: v.rate === '0' ? 0 : positive('rate', v.rate, smoke ? 100 : 1000, false),
     // The smoke run keeps the three configurations the overhead line needs.

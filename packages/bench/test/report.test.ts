@@ -107,7 +107,14 @@ describe('benchmark arithmetic and summary lines', () => {
 
   it('parses its options and refuses bad ones', () => {
     const defaults = parseBenchArgs([]);
-    expect(defaults).to.deep.include({ reps: 5, seconds: 8, connections: 10, rate: 1000, pin: true });
+    expect(defaults).to.deep.include({
+      reps: 5,
+      seconds: 8,
+      warmupSeconds: 15,
+      connections: 10,
+      rate: 1000,
+      pin: true,
+    });
     expect(defaults.suites).to.deep.equal(['overhead', 'exporter-down', 'scrape', 'client']);
     const smoke = parseBenchArgs(['--smoke']);
     expect(smoke).to.deep.include({ reps: 1, smoke: true });
