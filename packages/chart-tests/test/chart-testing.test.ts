@@ -62,12 +62,13 @@ describe('ct lint (chart-testing, tools/ct.yaml)', function () {
     const { repository, chart } = fixtureRepository();
     edit(path.join(chart, 'values.yaml'), /^logLevel: .*$/m, 'logLevel: info\nlogLevel: debug');
     const duplicate = await ctLint({ repository, base: 'HEAD', all: true });
-    expect(duplicate.ok).to.equal(false);
-    expect(duplicate.output).to.include('duplication of key "logLevel"');
+    expect(duplicate.ok, duplicate.output).to.equal(false);
+    expect(duplicate.output, duplicate.output).to.include('duplication of key "logLevel"');
     const fresh = fixtureRepository();
     edit(path.join(fresh.chart, 'Chart.yaml'), /^keywords: .*$/m, 'keywords: menagerie');
     const schema = await ctLint({ repository: fresh.repository, base: 'HEAD', all: true });
-    expect(schema.ok).to.equal(false);
-    expect(schema.output).to.include("keywords: 'menagerie' is not a list");
+    expect(schema.ok, schema.output).to.equal(false);
+    // On failure, the whole of ct's output: what it reported instead.
+    expect(schema.output, schema.output).to.include("keywords: 'menagerie' is not a list");
   });
 });
