@@ -61,14 +61,24 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
     });
   });
+  return loadResult(latencies, statuses, result.duration, result.errors);
+}
+
+/** A run's figures from its answers' latencies (sorted here), their statuses, its length and its errors. */
+export function loadResult(
+  latencies: number[],
+  statuses: Record<string, number>,
+  seconds: number,
+  errors: number,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     responses: latencies.length,
-    seconds: result.duration,
-    rps: latencies.length / result.duration,
+    seconds,
+    rps: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     statuses,
-    errors: result.errors,
+    errors,
   };
 }

@@ -1,6 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { LoadRequest, LoadResult } from './load.ts';
-import { percentile } from './stats.ts';
+import { type LoadRequest, type LoadResult, loadResult } from './load.ts';
 
 export interface PacedLoadOptions {
   url: string;
@@ -82,15 +81,5 @@ export async function drivePaced(options: PacedLoadOptions): Promise<LoadResult>
     tick();
   });
   agent.destroy();
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    responses: latencies.length,
-    seconds,
-    rps: latencies.length / seconds,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    statuses,
-    errors,
-  };
+  return loadResult(latencies, statuses, (performance.now() - start) / 1000, errors);
 }
