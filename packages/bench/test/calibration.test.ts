@@ -11,7 +11,6 @@ const siblingOfConfigs = fileURLToPath(new URL('../src/calibration/spin.js', imp
 /** A server that answers one request with the microseconds between its arrival on the socket and its handler. */
 const probe = `
 import http from 'node:http';
-import { subscribe } from 'node:diagnostics_channel';
 let arrived = 0;
 const server = http.createServer((req, res) => res.end(String(Math.round((performance.now() - arrived) * 1000))));
 server.on('connection', () => { arrived = performance.now(); });
